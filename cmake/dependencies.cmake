@@ -1,0 +1,25 @@
+# Every dependency comes from Debian's packages (scripts/deps installs them).
+find_package(OpenMP REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(GVC IMPORTED_TARGET libgvc)
+pkg_check_modules(PLPLOT IMPORTED_TARGET plplot-c++)
+
+# OpenBLAS: Debian's OpenMP build, so BLAS and our loops share one thread pool (two pools on two
+# cores oversubscribe: PyTorch's 2-thread slowdown). The run path pins that build even when the
+# system-wide alternative points at the pthread one.
+set(GF_OPENBLAS_DIR /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp)
+find_library(GF_OPENBLAS_LIBRARY NAMES openblas PATHS ${GF_OPENBLAS_DIR} NO_DEFAULT_PATH)
+if(NOT GF_OPENBLAS_LIBRARY)
+  message(WARNING "OpenMP OpenBLAS not found (apt-get install libopenblas-openmp-dev); using any OpenBLAS")
+  find_library(GF_OPENBLAS_LIBRARY NAMES openblas REQUIRED)
+  get_filename_component(GF_OPENBLAS_DIR ${GF_OPENBLAS_LIBRARY} DIRECTORY)
+endif()
+add_library(gf_openblas INTERFACE)
+target_link_libraries(gf_openblas INTERFACE ${GF_OPENBLAS_LIBRARY})
+target_link_options(gf_openblas INTERFACE "LINKER:-rpath,${GF_OPENBLAS_DIR}")
+find_path(GF_CBLAS_INCLUDE cblas.h PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp /usr/include/${CMAKE_LIBRARY_ARCHITECTURE} NO_DEFAULT_PATH)
+if(GF_CBLAS_INCLUDE)
+  target_include_directories(gf_openblas INTERFACE $<BUILD_INTERFACE:${GF_CBLAS_INCLUDE}>)
+endif()

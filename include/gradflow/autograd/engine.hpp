@@ -1,0 +1,21 @@
+// Reverse-mode differentiation: backward passes and autograd::grad.
+#pragma once
+#include <vector>
+
+#include "gradflow/tensor.hpp"
+
+namespace gf::autograd {
+
+// Gradients of outputs w.r.t. inputs, like torch.autograd.grad. grad_outputs may be empty when
+// every output has one element. With create_graph the backward pass is itself recorded, so the
+// results can be differentiated again. allow_unused: inputs not reached get undefined tensors
+// (otherwise a gf::Error).
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs = {}, bool retain_graph = false,
+                         bool create_graph = false, bool allow_unused = false);
+
+// Accumulates into the .grad of every leaf reached, like torch.autograd.backward.
+void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs = {},
+              bool retain_graph = false, bool create_graph = false);
+
+}  // namespace gf::autograd

@@ -1,0 +1,180 @@
+// gf::Tensor — a cheap handle to an N-d strided array with autograd state, like torch::Tensor:
+// copies share storage; views (transpose, reshape when possible, slices, unsqueeze, expand) share
+// it too. Every op is a free function in ops.hpp; the common ones are also methods here.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradflow/dtype.hpp"
+#include "gradflow/error.hpp"
+#include "gradflow/shape.hpp"
+
+namespace gf {
+
+namespace autograd {
+struct Node;
+}
+
+// A reference-counted buffer from the caching allocator (buffers are reused step to step).
+struct Storage {
+  void* data = nullptr;
+  std::size_t nbytes = 0;
+  explicit Storage(std::size_t nbytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+};
+
+// What a Tensor handle points at. Public so that kernels and autograd can reach the raw parts;
+// users go through Tensor.
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape sizes;
+  Shape strides;        // in elements
+  int64_t offset = 0;   // in elements
+  DType dtype = DType::Float32;
+  bool requires_grad = false;  // set on leaves by requires_grad_()
+  bool retains_grad = false;   // non-leaf keeps .grad (retain_grad())
+  std::shared_ptr<autograd::Node> grad_fn;  // null for leaves
+  uint32_t output_nr = 0;                   // which output of grad_fn this is
+  std::shared_ptr<TensorImpl> grad;
+  std::weak_ptr<autograd::Node> grad_accumulator;  // leaves: the node that sums into .grad
+  std::string name;  // optional label used by viz (set by modules for parameters)
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // undefined tensor
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return impl_ != nullptr; }
+  Shape shape() const { return impl().sizes; }
+  const Shape& sizes() const { return impl().sizes; }
+  const Shape& strides() const { return impl().strides; }
+  int64_t dim() const { return static_cast<int64_t>(impl().sizes.size()); }
+  int64_t size(int64_t d) const;
+  int64_t numel() const { return impl().sizes.numel(); }
+  DType dtype() const { return impl().dtype; }
+  int64_t storage_offset() const { return impl().offset; }
+  bool is_contiguous() const;
+
+  double item() const;                    // one-element tensors only
+  template <class T>
+  T item() const { return static_cast<T>(item()); }
+  std::vector<double> tolist() const;     // flattened row-major copy of the values (any dtype)
+  Tensor to(DType) const;
+  Tensor contiguous() const;
+
+  // Raw element access (first element of the view); T must match dtype().
+  template <class T>
+  T* data_ptr() const;
+
+  // ---- autograd ----
+  bool requires_grad() const;
+  Tensor& requires_grad_(bool on = true);
+  bool is_leaf() const { return impl().grad_fn == nullptr; }
+  Tensor grad() const;               // undefined until a backward pass reaches this leaf
+  void set_grad(const Tensor& g);
+  void zero_grad();                  // drops the accumulated gradient
+  void retain_grad();                // non-leaf: keep .grad like a leaf does
+  std::string grad_fn_name() const;  // "" for leaves; "MulBackward0", ...
+  const std::shared_ptr<autograd::Node>& grad_fn() const { return impl().grad_fn; }
+  uint32_t output_nr() const { return impl().output_nr; }
+  void backward(const Tensor& gradient = {}, bool retain_graph = false,
+                bool create_graph = false) const;
+  Tensor detach() const;   // shares storage, no history
+  Tensor clone() const;    // copies data, keeps history (CloneBackward0)
+
+  // ---- in-place updates, for optimizers and init (not recorded by autograd) ----
+  Tensor& fill_(double v);
+  Tensor& zero_() { return fill_(0.0); }
+  Tensor& copy_(const Tensor& src);  // broadcasts src into this
+
+  // ---- ops as methods (all also exist as free functions in ops.hpp) ----
+  Tensor sum() const;
+  Tensor sum(int64_t dim, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(int64_t dim, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor max(int64_t dim, bool keepdim = false) const;
+  Tensor argmax(int64_t dim) const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor pow(double p) const;
+  Tensor sqrt() const;
+  Tensor abs() const;
+  Tensor relu() const;
+  Tensor sigmoid() const;
+  Tensor tanh() const;
+  Tensor t() const;
+  Tensor transpose(int64_t d0, int64_t d1) const;
+  Tensor permute(const Shape& dims) const;
+  Tensor reshape(const Shape& shape) const;
+  Tensor view(const Shape& shape) const;
+  Tensor flatten(int64_t start = 0, int64_t end = -1) const;
+  Tensor unsqueeze(int64_t d) const;
+  Tensor squeeze(int64_t d) const;
+  Tensor expand(const Shape& shape) const;
+  Tensor slice(int64_t dim, int64_t start, int64_t end, int64_t step = 1) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor softmax(int64_t dim) const;
+  Tensor log_softmax(int64_t dim) const;
+  Tensor matmul(const Tensor&) const;
+  Tensor mm(const Tensor&) const;
+  Tensor gather(int64_t dim, const Tensor& index) const;
+  Tensor index_select(int64_t dim, const Tensor& index) const;
+  Tensor operator[](int64_t i) const;  // select along dim 0
+
+  TensorImpl& impl() const;  // throws gf::Error on an undefined tensor
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+std::ostream& operator<<(std::ostream&, const Tensor&);  // PyTorch-style printing
+std::string to_string(const Tensor&);
+
+// A fresh contiguous tensor with uninitialised data.
+Tensor empty(const Shape& shape, DType dtype);
+// A view of t's storage with the given sizes, strides and offset (no checks beyond bounds).
+Tensor make_view(const Tensor& t, const Shape& sizes, const Shape& strides, int64_t offset);
+
+template <class T>
+T* Tensor::data_ptr() const {
+  GF_CHECK(dtype_of<T>() == dtype(), "data_ptr: tensor is ", dtype_name(dtype()),
+           ", asked for ", dtype_name(dtype_of<T>()));
+  return static_cast<T*>(impl().storage->data) + impl().offset;
+}
+
+// ---- global settings ----
+void manual_seed(uint64_t seed);  // seeds the default generator: same seed, same numbers
+void set_num_threads(int n);      // intra-op threads (BLAS + elementwise)
+int get_num_threads();
+
+// ---- grad mode (thread-local) ----
+bool is_grad_enabled();
+void set_grad_enabled(bool on);
+struct NoGradGuard {  // RAII: no graph is recorded inside its scope, on this thread
+  NoGradGuard();
+  ~NoGradGuard();
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+struct AutoGradMode {  // RAII: sets grad mode to `on` for its scope
+  explicit AutoGradMode(bool on);
+  ~AutoGradMode();
+  AutoGradMode(const AutoGradMode&) = delete;
+  AutoGradMode& operator=(const AutoGradMode&) = delete;
+
+ private:
+  bool previous_;
+};
+
+}  // namespace gf

@@ -1,0 +1,153 @@
+// The backward engine. Iterative, never recursive (STYLE.md 4): a DFS with an explicit stack
+// counts, for every node reachable from the roots, how many edges lead into it; a node runs once
+// all of them have delivered their gradient, so a tensor used twice gets the sum of both paths
+// before its node runs. A 100,000-op chain needs no stack depth.
+#include "gradflow/autograd/engine.hpp"
+
+#include <atomic>
+
+#include "gradflow/autograd/node.hpp"
+#include "gradflow/factories.hpp"
+#include "gradflow/ops.hpp"
+
+namespace gf::autograd {
+
+namespace {
+
+std::atomic<uint64_t> g_next_visit{1};
+
+struct Capture {
+  Node* node;
+  uint32_t nr;
+  std::size_t result;
+};
+
+void accumulate(Tensor& slot, const Tensor& g) { slot = slot.defined() ? slot + g : g; }
+
+// Runs backward from `roots`. With captures (autograd::grad) the gradients arriving at those
+// (node, output) slots are returned and no leaf's .grad is touched.
+void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
+         bool retain_graph, bool create_graph, const std::vector<Capture>& captures,
+         std::vector<Tensor>* results) {
+  GF_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
+           grad_roots.size(), " gradients for ", roots.size(), " outputs");
+  const uint64_t visit = g_next_visit++;
+  std::vector<Node*> stack;
+  std::vector<std::shared_ptr<Node>> root_nodes;
+
+  auto discover = [&](Node* start) {
+    if (start->visit_id == visit) return;
+    start->visit_id = visit;
+    start->dependencies = 0;
+    start->buffer.assign(start->num_outputs, Tensor());
+    stack.push_back(start);
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      for (const Edge& e : n->next_edges) {
+        if (!e.fn) continue;
+        Node* m = e.fn.get();
+        if (m->visit_id != visit) {
+          m->visit_id = visit;
+          m->dependencies = 0;
+          m->buffer.assign(m->num_outputs, Tensor());
+          stack.push_back(m);
+        }
+        ++m->dependencies;
+      }
+    }
+  };
+
+  AutoGradMode mode(create_graph);
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    const Tensor& root = roots[i];
+    Edge edge = gradient_edge(root);
+    GF_CHECK(edge.valid(), "backward: element ", i,
+             " of tensors does not require grad and does not have a grad_fn");
+    Tensor g = grad_roots.empty() ? Tensor() : grad_roots[i];
+    if (!g.defined()) {
+      GF_CHECK(root.numel() == 1, "backward: grad can be implicitly created only for outputs "
+               "with one element; output ", i, " has shape ", root.sizes(),
+               " (pass a gradient of that shape)");
+      g = ones_like(root);
+    } else {
+      GF_CHECK(g.sizes() == root.sizes(), "backward: gradient of shape ", g.sizes(),
+               " does not match output ", i, " of shape ", root.sizes());
+    }
+    discover(edge.fn.get());
+    root_nodes.push_back(edge.fn);
+    accumulate(edge.fn->buffer[edge.input_nr], g);
+  }
+
+  std::vector<std::shared_ptr<Node>> ready;
+  for (auto& n : root_nodes)
+    if (n->dependencies == 0 && n->visit_id == visit) {
+      n->visit_id = 0;  // queue each root once, even if it appears twice
+      ready.push_back(n);
+    }
+
+  const bool capturing = results != nullptr;
+  while (!ready.empty()) {
+    std::shared_ptr<Node> node = std::move(ready.back());
+    ready.pop_back();
+    std::vector<Tensor> grads = std::move(node->buffer);
+    node->buffer.clear();
+
+    for (const Capture& c : captures)
+      if (c.node == node.get()) {
+        Tensor& r = (*results)[c.result];
+        if (grads[c.nr].defined()) r = r.defined() ? r + grads[c.nr] : grads[c.nr];
+      }
+    if (auto kept = node->retained_output.lock(); kept && !capturing && grads[0].defined()) {
+      kept->grad = kept->grad ? (Tensor(kept->grad) + grads[0]).impl_ptr()
+                              : (create_graph ? grads[0] : grads[0].detach()).impl_ptr();
+    }
+    if (capturing && dynamic_cast<AccumulateGrad*>(node.get())) continue;
+
+    GF_CHECK(!(node->released && node->has_saved), "backward: trying to backward through the "
+             "graph a second time (", node->name(), " has freed its saved tensors); specify "
+             "retain_graph=true on the first backward if you need to do this");
+    std::vector<Tensor> outs = node->apply(grads);
+    grads.clear();
+    if (!retain_graph) {
+      node->release_saved();
+      node->released = true;
+    }
+    for (std::size_t i = 0; i < node->next_edges.size(); ++i) {
+      const Edge& e = node->next_edges[i];
+      if (!e.fn) continue;
+      if (i < outs.size() && outs[i].defined()) accumulate(e.fn->buffer[e.input_nr], outs[i]);
+      if (--e.fn->dependencies == 0) ready.push_back(e.fn);
+    }
+  }
+}
+
+}  // namespace
+
+void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+              bool retain_graph, bool create_graph) {
+  run(outputs, grad_outputs, retain_graph || create_graph, create_graph, {}, nullptr);
+}
+
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs, bool retain_graph,
+                         bool create_graph, bool allow_unused) {
+  std::vector<Capture> captures;
+  std::vector<Edge> keep;  // holds AccumulateGrad nodes alive during the pass
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    GF_CHECK(inputs[i].defined() && inputs[i].requires_grad(), "autograd::grad: input ", i,
+             " does not require grad");
+    Edge e = gradient_edge(inputs[i]);
+    captures.push_back({e.fn.get(), e.input_nr, i});
+    keep.push_back(e);
+  }
+  std::vector<Tensor> results(inputs.size());
+  run(outputs, grad_outputs, retain_graph || create_graph, create_graph, captures, &results);
+  for (std::size_t i = 0; i < results.size(); ++i)
+    GF_CHECK(results[i].defined() || allow_unused, "autograd::grad: input ", i,
+             " appears to not have been used in the graph; set allow_unused=true if this is "
+             "the desired behavior");
+  return results;
+}
+
+}  // namespace gf::autograd

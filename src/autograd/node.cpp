@@ -1,0 +1,92 @@
+#include "gradflow/autograd/node.hpp"
+
+#include "gradflow/ops.hpp"
+
+namespace gf::autograd {
+
+// leaf.grad += g. The first gradient is copied so that later in-place accumulation never writes
+// into a buffer another leaf (or the caller) shares; with create_graph the sum stays recorded.
+std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
+  auto impl = leaf.lock();
+  const Tensor& g = grads[0];
+  if (!impl || !g.defined()) return {};
+  Tensor var(impl);
+  GF_CHECK(g.sizes() == impl->sizes, "backward: gradient of shape ", g.sizes(),
+           " does not match leaf of shape ", impl->sizes);
+  if (is_grad_enabled()) {  // create_graph: keep the history of the gradient
+    impl->grad = impl->grad ? (Tensor(impl->grad) + g).impl_ptr() : g.impl_ptr();
+  } else if (!impl->grad) {
+    impl->grad = g.detach().clone().impl_ptr();
+  } else {
+    Tensor acc(impl->grad);
+    if (acc.requires_grad() || !acc.is_contiguous()) {
+      impl->grad = (acc.detach() + g).impl_ptr();
+    } else {
+      dispatch(acc.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        Tensor gg = g.dtype() == acc.dtype() ? g.contiguous() : g.to(acc.dtype()).contiguous();
+        T* a = acc.data_ptr<T>();
+        const T* b = gg.data_ptr<T>();
+        for (int64_t i = 0, n = acc.numel(); i < n; ++i) a[i] += b[i];
+      });
+    }
+  }
+  return {};
+}
+
+SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
+  if (!t.defined()) return;
+  if (is_output) {
+    data_ = t.detach();
+    fn_ = t.grad_fn();
+    output_nr_ = t.output_nr();
+  } else {
+    data_ = t;
+  }
+}
+
+Tensor SavedTensor::unpack() const {
+  GF_CHECK(data_.defined(), "backward: saved tensors were already freed; "
+           "call backward with retain_graph=true to backward through the graph a second time");
+  if (!is_output_) return data_;
+  auto fn = fn_.lock();
+  if (!fn) return data_;
+  Tensor out = data_.detach();
+  out.impl().grad_fn = fn;
+  out.impl().output_nr = output_nr_;
+  return out;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  if (!t.defined()) return {};
+  TensorImpl& impl = t.impl();
+  if (impl.grad_fn) return {impl.grad_fn, impl.output_nr};
+  if (!impl.requires_grad) return {};
+  std::shared_ptr<Node> acc = impl.grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    impl.grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor* t : ts)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+bool any_requires_grad(const std::vector<Tensor>& ts) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : ts)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t nr) {
+  out.impl().grad_fn = node;
+  out.impl().output_nr = nr;
+}
+
+}  // namespace gf::autograd

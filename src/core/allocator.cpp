@@ -1,0 +1,70 @@
+#include "allocator.hpp"
+
+#include <cstdlib>
+#include <new>
+#include <unordered_map>
+#include <vector>
+
+namespace gf::detail {
+
+namespace {
+
+constexpr std::size_t kAlignment = 64;                   // a cache line; AVX-512 loads
+constexpr std::size_t kMaxCachedBytes = 512ull << 20;    // per thread
+constexpr std::size_t kMaxCachedPerBin = 64;
+
+std::size_t round_up(std::size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+
+// Tensors that outlive this thread's cache (static objects freed at exit) go straight to free().
+thread_local bool cache_destroyed = false;
+
+struct Cache {
+  std::unordered_map<std::size_t, std::vector<void*>> bins;
+  std::size_t bytes = 0;
+  ~Cache() {
+    cache_destroyed = true;
+    for (auto& [size, list] : bins)
+      for (void* p : list) std::free(p);
+  }
+};
+
+Cache& cache() {
+  thread_local Cache c;
+  return c;
+}
+
+}  // namespace
+
+void* allocate_buffer(std::size_t nbytes) {
+  std::size_t size = round_up(nbytes == 0 ? 1 : nbytes);
+  if (cache_destroyed) return std::aligned_alloc(kAlignment, size);
+  Cache& c = cache();
+  auto it = c.bins.find(size);
+  if (it != c.bins.end() && !it->second.empty()) {
+    void* p = it->second.back();
+    it->second.pop_back();
+    c.bytes -= size;
+    return p;
+  }
+  void* p = std::aligned_alloc(kAlignment, size);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+void free_buffer(void* p, std::size_t nbytes) {
+  if (!p) return;
+  if (cache_destroyed) return std::free(p);
+  std::size_t size = round_up(nbytes == 0 ? 1 : nbytes);
+  Cache& c = cache();
+  auto& bin = c.bins[size];
+  if (c.bytes + size > kMaxCachedBytes || bin.size() >= kMaxCachedPerBin) {
+    std::free(p);
+    return;
+  }
+  bin.push_back(p);
+  c.bytes += size;
+}
+
+std::size_t cached_bytes() { return cache().bytes; }
+
+}  // namespace gf::detail

@@ -1,0 +1,59 @@
+#include "gemm.hpp"
+
+#include <cblas.h>
+
+namespace gf::kernels {
+
+namespace {
+
+// How to hand a 2-D view to BLAS: row-major with leading dim, possibly transposed.
+struct BlasView {
+  Tensor t;  // keeps a copy alive when one was needed
+  CBLAS_TRANSPOSE trans = CblasNoTrans;
+  int ld = 1;
+};
+
+BlasView as_blas(const Tensor& x) {
+  const Shape& s = x.sizes();
+  const Shape& st = x.strides();
+  int64_t rows = s[0], cols = s[1];
+  if ((cols == 1 || st[1] == 1) && (rows == 1 || st[0] >= std::max<int64_t>(1, cols)))
+    return {x, CblasNoTrans, static_cast<int>(rows == 1 ? std::max<int64_t>(1, cols) : st[0])};
+  if ((rows == 1 || st[0] == 1) && (cols == 1 || st[1] >= std::max<int64_t>(1, rows)))
+    return {x, CblasTrans, static_cast<int>(cols == 1 ? std::max<int64_t>(1, rows) : st[1])};
+  Tensor c = x.detach().contiguous();
+  return {c, CblasNoTrans, static_cast<int>(std::max<int64_t>(1, cols))};
+}
+
+}  // namespace
+
+void gemm(const Tensor& a, const Tensor& b, Tensor& out, double alpha, double beta) {
+  const int m = static_cast<int>(a.sizes()[0]), k = static_cast<int>(a.sizes()[1]);
+  const int n = static_cast<int>(b.sizes()[1]);
+  if (m == 0 || n == 0) return;
+  if (a.dtype() == DType::Int64) {
+    Tensor ac = a.detach().contiguous(), bc = b.detach().contiguous();
+    const int64_t* A = ac.data_ptr<int64_t>();
+    const int64_t* B = bc.data_ptr<int64_t>();
+    int64_t* C = out.data_ptr<int64_t>();
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        int64_t acc = 0;
+        for (int p = 0; p < k; ++p) acc += A[i * k + p] * B[p * n + j];
+        C[i * n + j] = static_cast<int64_t>(alpha * acc + beta * C[i * n + j]);
+      }
+    return;
+  }
+  BlasView A = as_blas(a), B = as_blas(b);
+  const int ldc = std::max(1, n);
+  if (a.dtype() == DType::Float32) {
+    cblas_sgemm(CblasRowMajor, A.trans, B.trans, m, n, k, static_cast<float>(alpha),
+                A.t.data_ptr<float>(), A.ld, B.t.data_ptr<float>(), B.ld,
+                static_cast<float>(beta), out.data_ptr<float>(), ldc);
+  } else {
+    cblas_dgemm(CblasRowMajor, A.trans, B.trans, m, n, k, alpha, A.t.data_ptr<double>(), A.ld,
+                B.t.data_ptr<double>(), B.ld, beta, out.data_ptr<double>(), ldc);
+  }
+}
+
+}  // namespace gf::kernels
