@@ -96,3 +96,25 @@ TEST(Autograd, BackwardOnNonScalarNeedsGradient) {
   (x * 2.0).backward(tensor({0.1, 1.0, 0.0001}));
   EXPECT_NEAR(x.grad().tolist()[1], 2.0, 1e-6);
 }
+
+TEST(Gradcheck, PassesOnCorrectGradientsAndReportsWorstElement) {
+  Tensor a = randn({3, 1}, DType::Float64).requires_grad_();
+  Tensor b = randn({2}, DType::Float64).requires_grad_();
+  auto f = [](const std::vector<Tensor>& x) { return x[0] * x[1] / (x[1] * x[1] + 1.0); };
+  auto r = autograd::gradcheck(f, {a, b});
+  EXPECT_TRUE(r.ok) << r.report;
+  auto r2 = autograd::gradgradcheck(f, {a, b});
+  EXPECT_TRUE(r2.ok) << r2.report;
+  // a "function" whose recorded gradient is wrong: detach hides one path from autograd
+  auto wrong = [](const std::vector<Tensor>& x) { return x[0] * x[0].detach(); };
+  auto bad = autograd::gradcheck(wrong, {a});
+  EXPECT_FALSE(bad.ok);
+  EXPECT_NE(bad.report.find("Jacobian mismatch"), std::string::npos) << bad.report;
+}
+
+TEST(Gradcheck, NumericalGradientOfCube) {
+  Tensor x = tensor({1.0, 2.0}, DType::Float64);
+  Tensor g = autograd::numerical_gradient([](const Tensor& t) { return (t * t * t).sum(); }, x);
+  EXPECT_NEAR(g.tolist()[0], 3.0, 1e-6);
+  EXPECT_NEAR(g.tolist()[1], 12.0, 1e-6);
+}

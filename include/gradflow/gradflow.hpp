@@ -27,6 +27,7 @@
 #pragma once
 
 #include "gradflow/autograd/engine.hpp"
+#include "gradflow/autograd/functional.hpp"
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/dtype.hpp"
 #include "gradflow/error.hpp"

@@ -15,6 +15,7 @@ namespace gf::autograd {
 namespace {
 
 std::atomic<uint64_t> g_next_visit{1};
+thread_local TraceHook t_trace_hook = nullptr;
 
 struct Capture {
   Node* node;
@@ -108,6 +109,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
              "graph a second time (", node->name(), " has freed its saved tensors); specify "
              "retain_graph=true on the first backward if you need to do this");
     std::vector<Tensor> outs = node->apply(grads);
+    if (t_trace_hook) t_trace_hook(*node, grads, outs);
     grads.clear();
     if (!retain_graph) {
       node->release_saved();
@@ -123,6 +125,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
 }
 
 }  // namespace
+
+void set_trace_hook(TraceHook hook) { t_trace_hook = hook; }
+TraceHook trace_hook() { return t_trace_hook; }
 
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
               bool retain_graph, bool create_graph) {

@@ -18,4 +18,11 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs = {},
               bool retain_graph = false, bool create_graph = false);
 
+// Called after each node runs during backward, on this thread only (for TraceGuard in viz):
+// the node, the gradients it received (one per output) and what it passed on (one per input).
+using TraceHook = void (*)(const struct Node& node, const std::vector<Tensor>& grad_in,
+                           const std::vector<Tensor>& grad_out);
+void set_trace_hook(TraceHook hook);  // nullptr turns tracing off
+TraceHook trace_hook();
+
 }  // namespace gf::autograd
