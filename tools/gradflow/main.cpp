@@ -1,0 +1,46 @@
+// gradflow — train, evaluate, inspect and draw neural networks from the command line.
+// Exit status: 0 success, 1 runtime failure, 2 bad input (with a message naming what is wrong).
+#include <algorithm>
+#include <iostream>
+
+#include <gradflow/gradflow.hpp>
+
+#include "command.hpp"
+
+namespace gf::cli {
+
+std::vector<std::pair<std::string, Setup>>& registry() {
+  static std::vector<std::pair<std::string, Setup>> r;
+  return r;
+}
+
+Registration::Registration(std::string name, Setup setup) {
+  registry().emplace_back(std::move(name), std::move(setup));
+}
+
+}  // namespace gf::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"gradflow: tensors, autograd and training from first principles"};
+  app.require_subcommand(1);
+  auto& commands = gf::cli::registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, setup] : commands) setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const gf::cli::UsageError& e) {
+    std::cerr << "gradflow: " << e.what() << "\n";
+    return 2;
+  } catch (const gf::Error& e) {
+    std::cerr << "gradflow: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gradflow: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
