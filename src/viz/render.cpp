@@ -1,0 +1,156 @@
+// render(): DOT text -> SVG/PNG/PDF through Graphviz. In-process with libgvc (agmemread,
+// gvLayout "dot", gvRender); when libgvc cannot produce the format, the `dot` program.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "gradflow/viz/graph.hpp"
+
+#if __has_include(<graphviz/gvc.h>)
+#include <graphviz/gvc.h>
+#define GF_HAVE_GVC 1
+#endif
+
+extern char** environ;
+
+namespace gf::viz {
+
+namespace {
+
+const char* const kInstallHint =
+    "install Graphviz (Debian: apt-get install graphviz libgraphviz-dev)";
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext.empty() ? ext : ext.substr(1);
+}
+
+#ifdef GF_HAVE_GVC
+std::mutex g_gvc_mutex;     // cgraph's error state is global
+std::string* g_gvc_errors;  // collects agerr messages while g_gvc_mutex is held
+
+int collect_error(char* message) {
+  if (g_gvc_errors) *g_gvc_errors += message;
+  return 0;
+}
+
+// Returns "" on success, otherwise what went wrong. Sets *no_renderer when libgvc lacks the
+// format (the caller then tries the dot program).
+std::string render_gvc(const std::string& dot, const std::string& format, std::FILE* out,
+                       bool* no_renderer) {
+  std::lock_guard<std::mutex> lock(g_gvc_mutex);
+  std::string errors;
+  g_gvc_errors = &errors;
+  agusererrf previous = agseterrf(collect_error);
+  struct Restore {
+    agusererrf previous;
+    ~Restore() {
+      agseterrf(previous);
+      g_gvc_errors = nullptr;
+    }
+  } restore{previous};
+
+  GVC_t* gvc = gvContext();
+  if (!gvc) return "could not create a Graphviz context";
+  std::string problem;
+  Agraph_t* g = agmemread(dot.c_str());
+  if (!g) {
+    problem = "Graphviz could not parse the DOT text" + (errors.empty() ? "" : ": " + errors);
+  } else {
+    if (gvLayout(gvc, g, "dot") != 0) {
+      problem = "Graphviz's dot layout failed" + (errors.empty() ? "" : ": " + errors);
+    } else {
+      if (gvRender(gvc, g, format.c_str(), out) != 0) {
+        *no_renderer = true;
+        problem = "libgvc has no '" + format + "' renderer" + (errors.empty() ? "" : ": " + errors);
+      }
+      gvFreeLayout(gvc, g);
+    }
+    agclose(g);
+  }
+  gvFreeContext(gvc);
+  while (!problem.empty() && (problem.back() == '\n' || problem.back() == ' ')) problem.pop_back();
+  return problem;
+}
+#endif
+
+// Runs `dot -T<format> -o <path> <tmp.dot>`. Returns "" on success.
+std::string render_program(const std::string& dot, const std::string& format,
+                           const std::string& path) {
+  std::filesystem::path tmp =
+      std::filesystem::temp_directory_path() / ("gradflow-" + std::to_string(getpid()) + ".dot");
+  {
+    std::ofstream f(tmp);
+    if (!f) return "cannot write a temporary file " + tmp.string();
+    f << dot;
+  }
+  std::string t = "-T" + format, o = "-o" + path, in = tmp.string();
+  char* argv[] = {const_cast<char*>("dot"), t.data(), o.data(), in.data(), nullptr};
+  pid_t pid;
+  int rc = posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ);
+  std::string problem;
+  if (rc != 0) {
+    problem = "the `dot` program was not found";
+  } else {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      problem = "the `dot` program failed (exit status " +
+                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+  }
+  std::error_code ignored;
+  std::filesystem::remove(tmp, ignored);
+  return problem;
+}
+
+}  // namespace
+
+void render(const std::string& dot, const std::string& path) {
+  const std::string ext = lower_extension(path);
+  std::string format;
+  if (ext == "svg" || ext == "png" || ext == "pdf") format = ext;
+  else if (ext == "dot" || ext == "gv") format = "dot";
+  GF_CHECK(!format.empty(), "render: cannot tell the image format of '", path, "' (extension '",
+           ext, "'); use .svg, .png, .pdf or .dot");
+
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  GF_CHECK(out != nullptr, "render: cannot write '", path, "': ", std::strerror(errno));
+  if (format == "dot") {
+    bool ok = std::fwrite(dot.data(), 1, dot.size(), out) == dot.size();
+    ok = (std::fclose(out) == 0) && ok;
+    GF_CHECK(ok, "render: writing '", path, "' failed: ", std::strerror(errno));
+    return;
+  }
+
+  std::string problem = "libgvc (Graphviz's library) was not built in";
+  bool try_program = true;
+#ifdef GF_HAVE_GVC
+  bool no_renderer = false;
+  problem = render_gvc(dot, format, out, &no_renderer);
+  try_program = no_renderer;
+#endif
+  bool closed = std::fclose(out) == 0;
+  if (problem.empty()) {
+    GF_CHECK(closed, "render: writing '", path, "' failed: ", std::strerror(errno));
+    return;
+  }
+  if (try_program) {
+    std::string program_problem = render_program(dot, format, path);
+    if (program_problem.empty()) return;
+    problem += "; " + program_problem;
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  detail::fail("render: cannot draw '", path, "': ", problem,
+               try_program ? std::string("; ") + kInstallHint : std::string());
+}
+
+}  // namespace gf::viz
