@@ -1,0 +1,106 @@
+// Parameter-free layers: activations, Flatten, Dropout, and the Sequential container.
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+#include "gradflow/factories.hpp"
+#include "gradflow/generator.hpp"
+#include "gradflow/nn/activation.hpp"
+#include "gradflow/nn/container.hpp"
+#include "gradflow/nn/dropout.hpp"
+#include "gradflow/nn/flatten.hpp"
+#include "gradflow/ops.hpp"
+
+namespace gf::nn {
+
+namespace {
+// Python's repr(float): shortest round-trip digits, fixed notation for 1e-4 <= |v| < 1e16,
+// otherwise "1e-05" style; always shows a '.' or an exponent ("1.0", "0.5").
+std::string python_float(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, end);  // "d.ddde±XX"
+  auto e = sci.find('e');
+  if (e == std::string::npos) return sci;  // inf / nan
+  bool neg = sci[0] == '-';
+  std::string mant = sci.substr(neg ? 1 : 0, e - (neg ? 1 : 0));
+  int exp = std::atoi(sci.c_str() + e + 1);
+  std::string digits;
+  for (char c : mant)
+    if (c != '.') digits += c;
+  std::string out = neg ? "-" : "";
+  if (exp >= -4 && exp < 16) {
+    if (exp < 0) {
+      out += "0." + std::string(-exp - 1, '0') + digits;
+    } else if (static_cast<int>(digits.size()) <= exp + 1) {
+      out += digits + std::string(exp + 1 - digits.size(), '0') + ".0";
+    } else {
+      out += digits.substr(0, exp + 1) + "." + digits.substr(exp + 1);
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  if (digits.size() > 1) out += "." + digits.substr(1);
+  char ebuf[16];
+  std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
+  return out + ebuf;
+}
+}  // namespace
+
+Tensor ReLU::forward(const Tensor& input) { return relu(input); }
+Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
+Tensor Tanh::forward(const Tensor& input) { return tanh(input); }
+
+Tensor Softmax::forward(const Tensor& input) { return softmax(input, dim_); }
+std::string Softmax::extra_repr() const { return "dim=" + std::to_string(dim_); }
+
+Tensor LogSoftmax::forward(const Tensor& input) { return log_softmax(input, dim_); }
+std::string LogSoftmax::extra_repr() const { return "dim=" + std::to_string(dim_); }
+
+Tensor Flatten::forward(const Tensor& input) { return flatten(input, start_dim_, end_dim_); }
+std::string Flatten::extra_repr() const {
+  return "start_dim=" + std::to_string(start_dim_) + ", end_dim=" + std::to_string(end_dim_);
+}
+
+// y = x · m / (1 - p), m ~ Bernoulli(1 - p) per element; dy/dx = m / (1 - p) (MulBackward0).
+Tensor dropout(const Tensor& input, double p, bool training) {
+  GF_CHECK(p >= 0 && p <= 1, "dropout: probability has to be between 0 and 1, but got ", p);
+  if (!training || p == 0) return input;
+  GF_CHECK(is_floating(input.dtype()), "dropout: input must be floating, got ",
+           dtype_name(input.dtype()));
+  Tensor mask = empty(input.sizes(), input.dtype());
+  Generator& g = default_generator();
+  double keep = 1 - p;
+  double scale = p == 1 ? 0.0 : 1.0 / keep;
+  dispatch_floating(input.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* m = mask.data_ptr<T>();
+    const T s = static_cast<T>(scale);
+    for (int64_t i = 0, n = mask.numel(); i < n; ++i) m[i] = g.uniform() < keep ? s : T(0);
+  });
+  return input * mask;
+}
+
+Dropout::Dropout(double p) : Module("Dropout"), p_(p) {
+  GF_CHECK(p >= 0 && p <= 1, "Dropout: probability has to be between 0 and 1, but got ", p);
+}
+Tensor Dropout::forward(const Tensor& input) { return dropout(input, p_, is_training()); }
+std::string Dropout::extra_repr() const { return "p=" + python_float(p_) + ", inplace=False"; }
+
+Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules)
+    : Module("Sequential") {
+  for (const auto& m : modules) push_back(m);
+}
+
+Tensor Sequential::forward(const Tensor& input) {
+  Tensor x = input;
+  for (const auto& [_, child] : named_children()) x = child->forward(x);
+  return x;
+}
+
+std::shared_ptr<Module> Sequential::operator[](std::size_t i) const {
+  GF_CHECK(i < size(), "Sequential: index ", i, " is out of range (size ", size(), ")");
+  return named_children()[i].second;
+}
+
+}  // namespace gf::nn
