@@ -1,9 +1,347 @@
-// PLACEHOLDER — being written (gather, index_select, cat, stack).
+// Indexing and joining: gather, index_select, cat, stack. The backward of gather and index_select
+// scatters the gradient back with an add (repeated indices accumulate); those scatters are
+// differentiable ops themselves (their backward is gather / index_select again), so
+// create_graph works through every op here.
+#include <cstring>
+
+#include "../kernels/elementwise.hpp"
+#include "gradflow/autograd/node.hpp"
+#include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+
 namespace gf {
-#define GF_TODO(sig) sig { detail::fail("not implemented yet: " #sig); }
-GF_TODO(Tensor gather(const Tensor&, int64_t, const Tensor&))
-GF_TODO(Tensor index_select(const Tensor&, int64_t, const Tensor&))
-GF_TODO(Tensor cat(const std::vector<Tensor>&, int64_t))
-GF_TODO(Tensor stack(const std::vector<Tensor>&, int64_t))
+
+namespace {
+
+using autograd::needs_grad;
+using autograd::Node;
+
+void check_index(const Tensor& index, const char* op) {
+  GF_CHECK(index.dtype() == DType::Int64, op, ": expected index of dtype torch.int64, got ",
+           dtype_name(index.dtype()));
+}
+
+[[noreturn]] void out_of_bounds(const char* op, int64_t idx, int64_t dim, int64_t size) {
+  detail::fail(op, ": index ", idx, " is out of bounds for dimension ", dim, " with size ", size);
+}
+
+// Walks index (any strides) together with `t` (strides of t, except 0 along dim) and, when
+// `src` is defined, src (index's shape). f(t_offset, idx, src_offset) is called per element.
+template <class F>
+void walk_index(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
+                const char* op, F&& f) {
+  Shape ts = t.strides();
+  ts[dim] = 0;
+  int64_t size = t.sizes()[dim];
+  const int64_t* ip = static_cast<const int64_t*>(index.impl().storage->data);
+  Shape ss = src.defined() ? src.strides() : Shape::filled(index.dim(), 0);
+  int64_t so = src.defined() ? src.storage_offset() : 0;
+  kernels::walk_strided<3>(
+      index.sizes(), {ts, index.strides(), ss}, {t.storage_offset(), index.storage_offset(), so},
+      [&](const std::array<int64_t, 3>& off, int64_t n, const std::array<int64_t, 3>& st) {
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t idx = ip[off[1] + i * st[1]];
+          if (idx < 0 || idx >= size) out_of_bounds(op, idx, dim, size);
+          f(off[0] + i * st[0], idx, off[2] + i * st[2]);
+        }
+      });
+}
+
+// out = zeros(shape); out[..., index[i..], ...] += src[i..] along dim (torch's scatter_add).
+Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src);
+
+// d gather(x, dim, index)/dx: each gathered element's gradient goes back where it came from,
+//   dL/dx = zeros_like(x).scatter_add(dim, index, g)
+struct GatherBackward0 : Node {
+  Shape input_shape;
+  int64_t dim = 0;
+  Tensor index;
+  std::string name() const override { return "GatherBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {scatter_add_new(input_shape, dim, index, g[0])};
+  }
+  void release_saved() override { index = Tensor(); }
+  std::vector<std::pair<std::string, Tensor>> saved() const override { return {{"index", index}}; }
+};
+
+// scatter_add is linear in src, and it is gather's adjoint:  dL/dsrc = gather(g, dim, index)
+struct ScatterAddBackward0 : Node {
+  int64_t dim = 0;
+  Tensor index;
+  std::string name() const override { return "ScatterAddBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {gather(g[0], dim, index)};
+  }
+  void release_saved() override { index = Tensor(); }
+};
+
+Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = zeros(shape, src.dtype());
+  dispatch(src.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* o = out.data_ptr<T>();
+    const T* s = static_cast<const T*>(src.impl().storage->data);
+    int64_t stride = out.strides()[dim];
+    walk_index(out, dim, index, src, "scatter_add",
+               [&](int64_t off, int64_t idx, int64_t soff) { o[off + idx * stride] += s[soff]; });
+  });
+  if (auto node = autograd::record<ScatterAddBackward0>(out, {&src})) {
+    node->dim = dim;
+    node->index = index;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+// index_add into zeros: out[..., index[j], ...] += src[..., j, ...] along dim.
+Tensor index_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src);
+
+// Splits a contiguous tensor's shape around dim: [outer, shape[dim], inner].
+void split_dims(const Shape& s, int64_t dim, int64_t& outer, int64_t& inner) {
+  outer = inner = 1;
+  for (int64_t i = 0; i < dim; ++i) outer *= s[i];
+  for (std::size_t i = dim + 1; i < s.size(); ++i) inner *= s[i];
+}
+
+// d index_select(x, dim, index)/dx:  dL/dx = zeros_like(x).index_add(dim, index, g)
+struct IndexSelectBackward0 : Node {
+  Shape input_shape;
+  int64_t dim = 0;
+  Tensor index;
+  std::string name() const override { return "IndexSelectBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {index_add_new(input_shape, dim, index, g[0])};
+  }
+  void release_saved() override { index = Tensor(); }
+  std::vector<std::pair<std::string, Tensor>> saved() const override { return {{"index", index}}; }
+};
+
+// index_add is index_select's adjoint:  dL/dsrc = index_select(g, dim, index)
+struct IndexAddBackward0 : Node {
+  int64_t dim = 0;
+  Tensor index;
+  std::string name() const override { return "IndexAddBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {index_select(g[0], dim, index)};
+  }
+  void release_saved() override { index = Tensor(); }
+};
+
+Tensor index_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = zeros(shape, src.dtype());
+  Tensor s = src.contiguous();
+  Tensor idx = index.contiguous();
+  int64_t outer, inner, n = shape[dim], k = idx.numel();
+  split_dims(shape, dim, outer, inner);
+  const int64_t* ip = idx.data_ptr<int64_t>();
+  dispatch(src.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* o = out.data_ptr<T>();
+    const T* sp = s.data_ptr<T>();
+    for (int64_t a = 0; a < outer; ++a)
+      for (int64_t j = 0; j < k; ++j) {
+        if (ip[j] < 0 || ip[j] >= n) out_of_bounds("index_add", ip[j], dim, n);
+        T* dst = o + (a * n + ip[j]) * inner;
+        const T* from = sp + (a * k + j) * inner;
+        for (int64_t i = 0; i < inner; ++i) dst[i] += from[i];
+      }
+  });
+  if (auto node = autograd::record<IndexAddBackward0>(out, {&src})) {
+    node->dim = dim;
+    node->index = idx;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+// cat: each input's gradient is its slice of g along dim
+struct CatBackward0 : Node {
+  int64_t dim = 0;
+  std::vector<int64_t> sizes;  // each input's size along dim; -1: a skipped empty 1-D input
+  std::vector<DType> dtypes;
+  std::string name() const override { return "CatBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    std::vector<Tensor> out(sizes.size());
+    int64_t off = 0;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      if (sizes[i] < 0) {
+        if (needs_grad(*this, i)) out[i] = zeros({0}, dtypes[i]);
+        continue;
+      }
+      if (needs_grad(*this, i)) {
+        Tensor gi = slice(g[0], dim, off, off + sizes[i]);
+        out[i] = gi.dtype() == dtypes[i] ? gi : gi.to(dtypes[i]);
+      }
+      off += sizes[i];
+    }
+    return out;
+  }
+};
+
+// stack: each input's gradient is g selected at its position along the new dim
+struct StackBackward0 : Node {
+  int64_t dim = 0;
+  std::vector<DType> dtypes;
+  std::string name() const override { return "StackBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    std::vector<Tensor> out(dtypes.size());
+    for (std::size_t i = 0; i < dtypes.size(); ++i) {
+      if (!needs_grad(*this, i)) continue;
+      Tensor gi = select(g[0], dim, static_cast<int64_t>(i));
+      out[i] = gi.dtype() == dtypes[i] ? gi : gi.to(dtypes[i]);
+    }
+    return out;
+  }
+};
+
+// The concatenation itself, without recording: one memcpy per input per outer block.
+Tensor cat_impl(const std::vector<Tensor>& xs, int64_t& dim, std::vector<int64_t>& sizes) {
+  GF_CHECK(!xs.empty(), "cat: expected a non-empty list of tensors");
+  // PyTorch's legacy rule: 1-D tensors of size 0 are skipped.
+  auto skipped = [](const Tensor& x) { return x.dim() == 1 && x.numel() == 0; };
+  int64_t ref = -1;
+  DType dt = xs[0].dtype();
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    GF_CHECK(xs[i].dim() > 0, "cat: zero-dimensional tensor (at position ", i,
+             ") cannot be concatenated");
+    dt = i == 0 ? dt : promote_types(dt, xs[i].dtype());
+    if (ref < 0 && !skipped(xs[i])) ref = static_cast<int64_t>(i);
+  }
+  if (ref < 0) ref = 0;
+  const Shape& rs = xs[ref].sizes();
+  dim = wrap_dim(dim, static_cast<int64_t>(rs.size()), "cat");
+  Shape out_shape = rs;
+  out_shape[dim] = 0;
+  sizes.assign(xs.size(), -1);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (skipped(xs[i]) && static_cast<int64_t>(i) != ref) continue;
+    const Shape& s = xs[i].sizes();
+    GF_CHECK(s.size() == rs.size(), "cat: tensors must have the same number of dimensions: got ",
+             rs.size(), " and ", s.size(), " (shapes ", rs, " and ", s, ")");
+    for (std::size_t d = 0; d < s.size(); ++d)
+      GF_CHECK(static_cast<int64_t>(d) == dim || s[d] == rs[d],
+               "cat: sizes of tensors must match except in dimension ", dim, ". Expected size ",
+               rs[d], " but got size ", s[d], " for tensor number ", i, " in the list (shapes ",
+               rs, " and ", s, ")");
+    sizes[i] = s[dim];
+    out_shape[dim] += s[dim];
+  }
+  Tensor out = empty(out_shape, dt);
+  int64_t outer, inner;
+  split_dims(out_shape, dim, outer, inner);
+  std::size_t es = element_size(dt);
+  int64_t total = out_shape[dim], off = 0;
+  char* o = static_cast<char*>(out.impl().storage->data);
+  NoGradGuard no_grad;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (sizes[i] < 0) continue;
+    Tensor c = (xs[i].dtype() == dt ? xs[i] : xs[i].to(dt)).contiguous();
+    const char* src = static_cast<const char*>(c.impl().storage->data) + c.storage_offset() * es;
+    std::size_t block = static_cast<std::size_t>(sizes[i] * inner) * es;
+    for (int64_t a = 0; a < outer; ++a)
+      if (block) std::memcpy(o + ((a * total + off) * inner) * es, src + a * block, block);
+    off += sizes[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  check_index(index, "gather");
+  dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "gather");
+  GF_CHECK(index.dim() == x.dim() && x.dim() > 0,
+           "gather: index tensor must have the same number of dimensions as input tensor, got "
+           "shapes ", index.sizes(), " (index) and ", x.sizes(), " (input)");
+  for (int64_t d = 0; d < x.dim(); ++d)
+    GF_CHECK(d == dim || index.sizes()[d] <= x.sizes()[d], "gather: size of index ",
+             index.sizes(), " does not fit input ", x.sizes(), " at dimension ", d,
+             " (only dimension ", dim, " may be larger)");
+  Tensor out = empty(index.sizes(), x.dtype());
+  dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* o = out.data_ptr<T>();
+    const T* xp = static_cast<const T*>(x.impl().storage->data);
+    int64_t stride = x.strides()[dim];
+    int64_t pos = 0;
+    walk_index(x, dim, index, Tensor(), "gather",
+               [&](int64_t off, int64_t idx, int64_t) { o[pos++] = xp[off + idx * stride]; });
+  });
+  if (auto node = autograd::record<GatherBackward0>(out, {&x})) {
+    node->input_shape = x.sizes();
+    node->dim = dim;
+    node->index = index;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
+  check_index(index, "index_select");
+  GF_CHECK(index.dim() <= 1, "index_select: index is supposed to be a vector, got shape ",
+           index.sizes());
+  GF_CHECK(x.dim() > 0, "index_select: expected an input with at least one dimension");
+  dim = wrap_dim(dim, x.dim(), "index_select");
+  Tensor c = x.contiguous();
+  Tensor idx = index.contiguous();
+  Shape out_shape = x.sizes();
+  int64_t n = out_shape[dim], k = idx.numel();
+  out_shape[dim] = k;
+  int64_t outer, inner;
+  split_dims(out_shape, dim, outer, inner);
+  const int64_t* ip = idx.data_ptr<int64_t>();
+  for (int64_t j = 0; j < k; ++j)
+    if (ip[j] < 0 || ip[j] >= n) out_of_bounds("index_select", ip[j], dim, n);
+  Tensor out = empty(out_shape, x.dtype());
+  std::size_t es = element_size(x.dtype());
+  const char* src = static_cast<const char*>(c.impl().storage->data) + c.storage_offset() * es;
+  char* o = static_cast<char*>(out.impl().storage->data);
+  std::size_t row = static_cast<std::size_t>(inner) * es;
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t j = 0; j < k; ++j)
+      std::memcpy(o + (a * k + j) * row, src + (a * n + ip[j]) * row, row);
+  if (auto node = autograd::record<IndexSelectBackward0>(out, {&x})) {
+    node->input_shape = x.sizes();
+    node->dim = dim;
+    node->index = idx;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
+  std::vector<int64_t> sizes;
+  Tensor out = cat_impl(xs, dim, sizes);
+  if (auto node = autograd::record<CatBackward0>(out, xs)) {
+    node->dim = dim;
+    node->sizes = std::move(sizes);
+    for (const Tensor& x : xs) node->dtypes.push_back(x.dtype());
+  }
+  return out;
+}
+
+Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
+  GF_CHECK(!xs.empty(), "stack: expected a non-empty list of tensors");
+  const Shape& s0 = xs[0].sizes();
+  for (std::size_t i = 1; i < xs.size(); ++i)
+    GF_CHECK(xs[i].sizes() == s0, "stack: expects each tensor to be equal size, but got ", s0,
+             " at entry 0 and ", xs[i].sizes(), " at entry ", i);
+  dim = wrap_dim(dim, xs[0].dim() + 1, "stack");
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    std::vector<Tensor> parts;
+    parts.reserve(xs.size());
+    for (const Tensor& x : xs) parts.push_back(unsqueeze(x, dim));
+    int64_t d = dim;
+    std::vector<int64_t> sizes;
+    out = cat_impl(parts, d, sizes);
+  }
+  if (auto node = autograd::record<StackBackward0>(out, xs)) {
+    node->dim = dim;
+    for (const Tensor& x : xs) node->dtypes.push_back(x.dtype());
+  }
+  return out;
+}
+
 }  // namespace gf
