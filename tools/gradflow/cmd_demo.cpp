@@ -26,6 +26,7 @@ namespace {
 
 bool g_trace = false;
 
+#ifndef GF_DEMO_HAVE_VIZ_TRACE
 // Fallback tracer when the viz library is not built: prints each backward node as it runs.
 void print_trace(const autograd::Node& node, const std::vector<Tensor>& grad_in,
                  const std::vector<Tensor>& grad_out) {
@@ -35,15 +36,18 @@ void print_trace(const autograd::Node& node, const std::vector<Tensor>& grad_in,
   for (const auto& g : grad_out) std::cout << " " << (g.defined() ? to_string(g) : "None");
   std::cout << "\n";
 }
+#endif
 
 // Runs backward with tracing on when --trace was given.
-void run_backward(const std::function<void()>& backward) {
+using Names = std::vector<std::pair<std::string, Tensor>>;
+void run_backward(const std::function<void()>& backward, Names names = {}) {
   if (!g_trace) return backward();
   std::cout << "  backward pass, node by node:\n";
 #ifdef GF_DEMO_HAVE_VIZ_TRACE
-  autograd::TraceGuard guard(std::cout);
+  autograd::TraceGuard guard(std::cout, std::move(names));
   backward();
 #else
+  (void)names;
   autograd::set_trace_hook(&print_trace);
   try {
     backward();
@@ -82,7 +86,7 @@ void example1() {
   auto L = q * z;
   show("q = x + y", q, "add gate: q = -2 + 5 = 3");
   show("L = q * z", L, "multiply gate: L = 3 * -4 = -12");
-  run_backward([&] { L.backward(); });
+  run_backward([&] { L.backward(); }, {{"x", x}, {"y", y}, {"z", z}, {"q", q}});
   show("dL/dx", x.grad(), "= z = -4 (the add gate passes dL/dq = z to both inputs unchanged)");
   show("dL/dy", y.grad(), "= z = -4 (same: the add gate distributes the gradient)");
   show("dL/dz", z.grad(), "= x + y = 3 (the multiply gate swaps its inputs)");
@@ -112,7 +116,7 @@ void example3() {
   auto f = x * 2.0;
   auto g = f.sum();
   show("g", g, "2 * 4 ones = 8");
-  run_backward([&] { g.backward(); });
+  run_backward([&] { g.backward(); }, {{"x", x}, {"f", f}});
   show("x.grad", x.grad(), "dg/dx = 2 everywhere: sum passes 1 to each entry, times 2");
 }
 
@@ -125,7 +129,7 @@ void example4() {
   show("y", y, "1 + 2 = 3");
   show("z", z, "3 * 3 * 3 = 27");
   show("o", o, "the mean of four 27s");
-  run_backward([&] { o.backward(); });
+  run_backward([&] { o.backward(); }, {{"x", x}, {"y", y}, {"z", z}});
   show("x.grad", x.grad(), "do/dx = (1/4) * 6y = 6*3/4 = 4.5");
 }
 
@@ -155,7 +159,7 @@ void example6() {
   auto k = (l * 2.0).sum();
   show("l", l);
   show("k", k, "softmax outputs sum to 1, so k = 2 whatever x is");
-  run_backward([&] { k.backward(); });
+  run_backward([&] { k.backward(); }, {{"x", x}, {"l", l}});
   show("x.grad", x.grad(), "k does not depend on x, so its gradient is 0 (up to rounding)");
 }
 
@@ -186,7 +190,7 @@ void example8() {
   auto loss = -(log_softmax(z, 1).select(1, 1)).sum();
 #endif
   show("loss", loss, "-log p[y] = -log 0.7");
-  run_backward([&] { loss.backward(); });
+  run_backward([&] { loss.backward(); }, {{"z", z}});
   show("dloss/dz", z.grad(), "= softmax(z) - onehot(y) = [0.2, 0.7 - 1, 0.1]");
 }
 
