@@ -40,6 +40,11 @@ Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor clamp(const Tensor& x, double lo, double hi);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor log1p(const Tensor& x);                       // log(1 + x), accurate for small x
+Tensor sign(const Tensor& x);                        // -1, 0 or 1 (SignBackward0: zero gradient)
+Tensor square(const Tensor& x);                      // pow(x, 2)
+Tensor maximum(const Tensor& a, const Tensor& b);    // elementwise, broadcasting; ties split 1/2
+Tensor minimum(const Tensor& a, const Tensor& b);
 
 // ---- comparisons, not differentiable; return Int64 0/1 (src/ops/compare.cpp) ----
 Tensor eq(const Tensor& a, const Tensor& b);
@@ -54,6 +59,20 @@ Tensor operator>(const Tensor& a, const Tensor& b);
 Tensor operator<=(const Tensor& a, const Tensor& b);
 Tensor operator>=(const Tensor& a, const Tensor& b);
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8);
+Tensor operator!=(const Tensor& a, const Tensor& b);
+// Against a number (compared in a's dtype; an Int64 tensor against a fractional number in float64).
+Tensor eq(const Tensor& a, double b);
+Tensor ne(const Tensor& a, double b);
+Tensor lt(const Tensor& a, double b);
+Tensor le(const Tensor& a, double b);
+Tensor gt(const Tensor& a, double b);
+Tensor ge(const Tensor& a, double b);
+Tensor operator==(const Tensor& a, double b);
+Tensor operator!=(const Tensor& a, double b);
+Tensor operator<(const Tensor& a, double b);
+Tensor operator>(const Tensor& a, double b);
+Tensor operator<=(const Tensor& a, double b);
+Tensor operator>=(const Tensor& a, double b);
 
 // ---- reductions (src/ops/reduction.cpp) ----
 Tensor sum(const Tensor& x);
@@ -63,6 +82,12 @@ Tensor mean(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor max(const Tensor& x);
 Tensor max(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+// (max family, src/ops/max.cpp) flat index of the first maximum / minimum over all elements
+Tensor argmax(const Tensor& x);
+Tensor min(const Tensor& x);                                       // MinBackward1
+Tensor min(const Tensor& x, int64_t dim, bool keepdim = false);    // values only (MinBackward0)
+Tensor argmin(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor argmin(const Tensor& x);
 // Sums x down to `shape` (the inverse of broadcasting); used by every broadcasting backward.
 Tensor sum_to(const Tensor& x, const Shape& shape);
 

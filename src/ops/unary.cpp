@@ -1,16 +1,491 @@
-// PLACEHOLDER — being written (exp, log, sqrt, abs, pow, relu, sigmoid, tanh, clamp, where).
+// Elementwise math: exp, log, log1p, sqrt, abs, sign, pow, square, relu, sigmoid, tanh, clamp,
+// where, maximum, minimum. Each op: its forward through kernels:: (flat vectorizable loop on
+// contiguous inputs), a Node whose apply() writes the derivative with differentiable ops (so
+// create_graph gives second derivatives), and PyTorch's grad_fn name. Int64 inputs to
+// exp/log/log1p/sqrt/sigmoid/tanh promote to the default float dtype, like PyTorch.
+//
+// The backward of relu, sigmoid, tanh and clamp goes through small fused internal ops
+// (threshold_backward, sigmoid_backward, tanh_backward, clamp_backward): one kernel instead of
+// three on the training hot path, each itself differentiable.
+#include <cmath>
+#include <limits>
+
+#include "../kernels/elementwise.hpp"
+#include "gradflow/autograd/node.hpp"
+#include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+
 namespace gf {
-#define GF_TODO(sig) sig { detail::fail("not implemented yet: " #sig); }
-GF_TODO(Tensor exp(const Tensor&))
-GF_TODO(Tensor log(const Tensor&))
-GF_TODO(Tensor sqrt(const Tensor&))
-GF_TODO(Tensor abs(const Tensor&))
-GF_TODO(Tensor pow(const Tensor&, double))
-GF_TODO(Tensor pow(const Tensor&, const Tensor&))
-GF_TODO(Tensor relu(const Tensor&))
-GF_TODO(Tensor sigmoid(const Tensor&))
-GF_TODO(Tensor tanh(const Tensor&))
-GF_TODO(Tensor clamp(const Tensor&, double, double))
-GF_TODO(Tensor where(const Tensor&, const Tensor&, const Tensor&))
+
+namespace {
+
+using autograd::needs_grad;
+using autograd::Node;
+using autograd::SavedTensor;
+
+Tensor to_floating(const Tensor& x) { return is_floating(x.dtype()) ? x : x.to(default_dtype()); }
+
+Tensor zero_like_scalar(const Tensor& g) { return scalar_tensor(0, g.dtype()); }
+
+// The gradient for an input of `shape` from one of the broadcast output's shape.
+Tensor reduce_grad(const Tensor& g, const Shape& shape) {
+  return g.sizes() == shape ? g : sum_to(g, shape);
+}
+
+// A node that saves one tensor: an input, or (is_output) the op's own result.
+template <const char* Name>
+struct SaveOneNode : Node {
+  SavedTensor t;
+  std::string name() const override { return Name; }
+  void release_saved() override { t.reset(); }
+  std::vector<std::pair<std::string, Tensor>> saved() const override {
+    if (!t.defined()) return {};
+    return {{"self", t.unpack()}};
+  }
+};
+
+// Records node N on out with input x, saving `keep` (x or out).
+template <class N>
+std::shared_ptr<N> record_saving(Tensor& out, const Tensor& x, bool save_output) {
+  auto node = autograd::record<N>(out, {&x});
+  if (node) {
+    node->t = SavedTensor(save_output ? out : x, save_output);
+    node->has_saved = true;
+  }
+  return node;
+}
+
+// ---- fused backward kernels (internal, differentiable) ----
+Tensor threshold_backward(const Tensor& g, const Tensor& out);
+Tensor clamp_backward(const Tensor& g, const Tensor& x, double lo, double hi);
+Tensor sigmoid_backward(const Tensor& g, const Tensor& s);
+Tensor tanh_backward(const Tensor& g, const Tensor& t);
+
+// threshold_backward(g, y) = g where y > 0 else 0; linear in g, so its own backward is
+// threshold_backward(gg, y) (and zero w.r.t. y, which is piecewise constant here).
+struct ThresholdBackwardBackward0 : Node {
+  Tensor mask_src;  // detached: no gradient flows into the mask
+  std::string name() const override { return "ThresholdBackwardBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {threshold_backward(g[0], mask_src)};
+  }
+};
+Tensor threshold_backward(const Tensor& g, const Tensor& out) {
+  Tensor r = kernels::binary(
+      g, out, [](auto gv, auto y) { return y <= 0 ? decltype(gv){0} : gv; }, "relu backward");
+  if (auto node = autograd::record<ThresholdBackwardBackward0>(r, {&g})) node->mask_src = out.detach();
+  return r;
+}
+
+// clamp_backward(g, x) = g where lo <= x <= hi else 0; linear in g like threshold_backward.
+struct ClampBackwardBackward0 : Node {
+  Tensor x;
+  double lo = 0, hi = 0;
+  std::string name() const override { return "ClampBackwardBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {clamp_backward(g[0], x, lo, hi)};
+  }
+};
+Tensor clamp_backward(const Tensor& g, const Tensor& x, double lo, double hi) {
+  Tensor r = kernels::binary(
+      g, x, [=](auto gv, auto v) { return v >= lo && v <= hi ? gv : decltype(gv){0}; },
+      "clamp backward");
+  if (auto node = autograd::record<ClampBackwardBackward0>(r, {&g})) {
+    node->x = x.detach();
+    node->lo = lo;
+    node->hi = hi;
+  }
+  return r;
+}
+
+// sigmoid_backward(g, s) = g s (1 - s)
+//   d/dg = s (1 - s)            -> sigmoid_backward(gg, s)
+//   d/ds = g (1 - 2 s)          -> gg g (1 - 2 s)
+struct SigmoidBackwardBackward0 : Node {
+  Tensor g, s;
+  std::string name() const override { return "SigmoidBackwardBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& gg) override {
+    return {needs_grad(*this, 0) ? sigmoid_backward(gg[0], s) : Tensor(),
+            needs_grad(*this, 1) ? gg[0] * g * (1.0 - 2.0 * s) : Tensor()};
+  }
+  void release_saved() override { g = s = Tensor(); }
+};
+Tensor sigmoid_backward(const Tensor& g, const Tensor& s) {
+  Tensor r = kernels::binary(
+      g, s, [](auto gv, auto y) { return gv * y * (decltype(y){1} - y); }, "sigmoid backward");
+  if (auto node = autograd::record<SigmoidBackwardBackward0>(r, {&g, &s})) {
+    node->g = g;
+    node->s = s;
+    node->has_saved = true;
+  }
+  return r;
+}
+
+// tanh_backward(g, t) = g (1 - t²)
+//   d/dg = 1 - t²               -> tanh_backward(gg, t)
+//   d/dt = -2 g t               -> -2 gg g t
+struct TanhBackwardBackward0 : Node {
+  Tensor g, t;
+  std::string name() const override { return "TanhBackwardBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& gg) override {
+    return {needs_grad(*this, 0) ? tanh_backward(gg[0], t) : Tensor(),
+            needs_grad(*this, 1) ? gg[0] * g * t * -2.0 : Tensor()};
+  }
+  void release_saved() override { g = t = Tensor(); }
+};
+Tensor tanh_backward(const Tensor& g, const Tensor& t) {
+  Tensor r = kernels::binary(
+      g, t, [](auto gv, auto y) { return gv * (decltype(y){1} - y * y); }, "tanh backward");
+  if (auto node = autograd::record<TanhBackwardBackward0>(r, {&g, &t})) {
+    node->g = g;
+    node->t = t;
+    node->has_saved = true;
+  }
+  return r;
+}
+
+// ---- the ops' backward nodes ----
+constexpr char kExp[] = "ExpBackward0", kLog[] = "LogBackward0", kLog1p[] = "Log1PBackward0",
+               kSqrt[] = "SqrtBackward0", kAbs[] = "AbsBackward0", kRelu[] = "ReluBackward0",
+               kSigmoid[] = "SigmoidBackward0", kTanh[] = "TanhBackward0";
+
+// d exp(x)/dx = exp(x)              (saves the output)
+struct ExpBackward0 : SaveOneNode<kExp> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override { return {g[0] * t.unpack()}; }
+};
+// d log(x)/dx = 1/x
+struct LogBackward0 : SaveOneNode<kLog> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override { return {g[0] / t.unpack()}; }
+};
+// d log(1+x)/dx = 1/(1+x)
+struct Log1PBackward0 : SaveOneNode<kLog1p> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {g[0] / (t.unpack() + 1.0)};
+  }
+};
+// d sqrt(x)/dx = 1/(2 sqrt(x))      (saves the output)
+struct SqrtBackward0 : SaveOneNode<kSqrt> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {g[0] / (t.unpack() * 2.0)};
+  }
+};
+// d |x|/dx = sign(x)                (0 at x = 0, like PyTorch)
+struct AbsBackward0 : SaveOneNode<kAbs> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {g[0] * sign(t.unpack())};
+  }
+};
+// d sign(x)/dx = 0
+struct SignBackward0 : Node {
+  std::string name() const override { return "SignBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override { return {zeros_like(g[0])}; }
+};
+// d relu(x)/dx = 1 where relu(x) > 0, else 0 (also at x = 0)   (saves the output)
+struct ReluBackward0 : SaveOneNode<kRelu> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {threshold_backward(g[0], t.unpack())};
+  }
+};
+// d σ(x)/dx = σ(x) (1 - σ(x))      (seed 002; saves the output)
+struct SigmoidBackward0 : SaveOneNode<kSigmoid> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {sigmoid_backward(g[0], t.unpack())};
+  }
+};
+// d tanh(x)/dx = 1 - tanh(x)²       (saves the output)
+struct TanhBackward0 : SaveOneNode<kTanh> {
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {tanh_backward(g[0], t.unpack())};
+  }
+};
+
+// d x^p/dx = p x^(p-1)   (p a number; 0 when p = 0)
+struct PowBackward0 : Node {
+  SavedTensor x;
+  double p = 1;
+  std::string name() const override { return "PowBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    Tensor self = x.unpack();
+    if (p == 0) return {zeros_like(self)};
+    return {g[0] * (pow(self, p - 1) * p)};
+  }
+  void release_saved() override { x.reset(); }
+};
+
+// d x^p/dx = p x^(p-1)   (0 where p = 0)
+// d x^p/dp = x^p log x   (0 where x = 0 and p >= 0, like PyTorch)
+struct PowBackward1 : Node {
+  SavedTensor x, p, result;
+  std::string name() const override { return "PowBackward1"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    Tensor self = x.unpack(), e = p.unpack();
+    Tensor gx, gp;
+    if (needs_grad(*this, 0)) {
+      Tensor zero = zero_like_scalar(g[0]);
+      gx = reduce_grad(where(eq(e, zero), zero, g[0] * (e * pow(self, e - 1.0))), self.sizes());
+    }
+    if (needs_grad(*this, 1)) {
+      Tensor zero = zero_like_scalar(g[0]);
+      Tensor at_zero = eq(self, zero) * ge(e, zero);
+      gp = reduce_grad(where(at_zero, zero, g[0] * (result.unpack() * log(self))), e.sizes());
+    }
+    return {gx, gp};
+  }
+  void release_saved() override { x.reset(), p.reset(), result.reset(); }
+};
+
+// d clamp(x, lo, hi)/dx = 1 where lo <= x <= hi, else 0
+struct ClampBackward1 : Node {
+  SavedTensor x;
+  double lo = 0, hi = 0;
+  std::string name() const override { return "ClampBackward1"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    return {clamp_backward(g[0], x.unpack(), lo, hi)};
+  }
+  void release_saved() override { x.reset(); }
+};
+
+// d where(c, a, b)/da = c, d/db = 1 - c   (summed back over broadcast dims)
+struct WhereBackward0 : Node {
+  Tensor cond;  // never requires grad
+  Shape a_shape, b_shape;
+  std::string name() const override { return "WhereBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    Tensor zero = zero_like_scalar(g[0]);
+    return {needs_grad(*this, 0) ? reduce_grad(where(cond, g[0], zero), a_shape) : Tensor(),
+            needs_grad(*this, 1) ? reduce_grad(where(cond, zero, g[0]), b_shape) : Tensor()};
+  }
+};
+
+// maximum: d/da = 1 where a > b, 1/2 where a == b, else 0 (and symmetrically for b); minimum
+// likewise with a < b. The tie split matches PyTorch.
+struct MaximumBackward : Node {
+  SavedTensor a, b;
+  bool is_max = true;
+  std::string name() const override { return is_max ? "MaximumBackward0" : "MinimumBackward0"; }
+  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
+    Tensor x = a.unpack(), y = b.unpack();
+    Tensor zero = zero_like_scalar(g[0]);
+    Tensor half = where(eq(x, y), g[0] * 0.5, g[0]);
+    Tensor a_wins = is_max ? gt(x, y) : lt(x, y);
+    Tensor b_wins = is_max ? lt(x, y) : gt(x, y);
+    return {needs_grad(*this, 0) ? reduce_grad(where(b_wins, zero, half), x.sizes()) : Tensor(),
+            needs_grad(*this, 1) ? reduce_grad(where(a_wins, zero, half), y.sizes()) : Tensor()};
+  }
+  void release_saved() override { a.reset(), b.reset(); }
+};
+
+// x^p for an integral p >= 0 on integers.
+int64_t ipow(int64_t v, int64_t p) {
+  int64_t r = 1;
+  for (; p > 0; p >>= 1, v *= v)
+    if (p & 1) r *= v;
+  return r;
+}
+
+Tensor pow_forward(const Tensor& x, double p) {
+  if (p == 1) return kernels::unary(x, [](auto v) { return v; });
+  if (p == 2) return kernels::unary(x, [](auto v) { return v * v; });
+  if (p == 3) return kernels::unary(x, [](auto v) { return v * v * v; });
+  if (x.dtype() == DType::Int64) {
+    const int64_t ip = static_cast<int64_t>(p);
+    return kernels::unary(x, [=](auto v) { return ipow(v, ip); });
+  }
+  if (p == 0.5) return kernels::unary(x, [](auto v) { return std::sqrt(v); });
+  if (p == -1) return kernels::unary(x, [](auto v) { return decltype(v){1} / v; });
+  return kernels::unary(x, [=](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
+}
+
+}  // namespace
+
+Tensor exp(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [](auto v) { return std::exp(v); });
+  record_saving<ExpBackward0>(out, x, true);
+  return out;
+}
+
+Tensor log(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [](auto v) { return std::log(v); });
+  record_saving<LogBackward0>(out, x, false);
+  return out;
+}
+
+Tensor log1p(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [](auto v) { return std::log1p(v); });
+  record_saving<Log1PBackward0>(out, x, false);
+  return out;
+}
+
+Tensor sqrt(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [](auto v) { return std::sqrt(v); });
+  record_saving<SqrtBackward0>(out, x, true);
+  return out;
+}
+
+Tensor abs(const Tensor& x) {
+  Tensor out = kernels::unary(x, [](auto v) { return v < 0 ? -v : v; });
+  record_saving<AbsBackward0>(out, x, false);
+  return out;
+}
+
+Tensor sign(const Tensor& x) {
+  Tensor out = kernels::unary(x, [](auto v) { return (v > 0) - (v < 0); });
+  autograd::record<SignBackward0>(out, {&x});
+  return out;
+}
+
+Tensor pow(const Tensor& x0, double p) {
+  // Integers keep their dtype for integral p >= 0 (x ** 2); otherwise promote like PyTorch.
+  bool keep_int = x0.dtype() == DType::Int64 && p >= 0 && p == std::floor(p);
+  Tensor x = keep_int ? x0 : to_floating(x0);
+  Tensor out = pow_forward(x, p);
+  if (auto node = autograd::record<PowBackward0>(out, {&x})) {
+    node->x = SavedTensor(x, false);
+    node->p = p;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+Tensor pow(const Tensor& x0, const Tensor& p0) {
+  DType dt = promote_types(x0.dtype(), p0.dtype());
+  Tensor x = x0.dtype() == dt ? x0 : x0.to(dt);
+  Tensor p = p0.dtype() == dt ? p0 : p0.to(dt);
+  Tensor out = kernels::binary(
+      x, p, [](auto a, auto b) { return static_cast<decltype(a)>(std::pow(a, b)); }, "pow");
+  if (auto node = autograd::record<PowBackward1>(out, {&x, &p})) {
+    node->x = SavedTensor(x, false);
+    node->p = SavedTensor(p, false);
+    node->result = SavedTensor(out, true);
+    node->has_saved = true;
+  }
+  return out;
+}
+
+Tensor square(const Tensor& x) { return pow(x, 2.0); }  // PyTorch records PowBackward0 too
+
+Tensor relu(const Tensor& x) {
+  // v < 0 ? 0 : v keeps NaN, like PyTorch
+  Tensor out = kernels::unary(x, [](auto v) { return v < 0 ? decltype(v){0} : v; });
+  record_saving<ReluBackward0>(out, x, true);
+  return out;
+}
+
+Tensor sigmoid(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  // stable on both sides: never exp of a large positive number
+  Tensor out = kernels::unary(x, [](auto v) -> decltype(v) {
+    using T = decltype(v);
+    if (v >= 0) return T{1} / (T{1} + std::exp(-v));
+    T e = std::exp(v);
+    return e / (T{1} + e);
+  });
+  record_saving<SigmoidBackward0>(out, x, true);
+  return out;
+}
+
+Tensor tanh(const Tensor& x0) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [](auto v) { return std::tanh(v); });
+  record_saving<TanhBackward0>(out, x, true);
+  return out;
+}
+
+Tensor clamp(const Tensor& x0, double lo, double hi) {
+  GF_CHECK(!std::isnan(lo) && !std::isnan(hi), "clamp: bounds must not be NaN, got min=", lo,
+           " max=", hi);
+  auto integral = [](double v) { return std::isinf(v) || v == std::floor(v); };
+  Tensor x = x0.dtype() == DType::Int64 && !(integral(lo) && integral(hi)) ? x0.to(default_dtype())
+                                                                           : x0;
+  // min(max(x, lo), hi): NaN stays NaN; lo > hi gives hi everywhere, like PyTorch
+  Tensor out = kernels::unary(x, [=](auto v) {
+    using T = decltype(v);
+    double d = static_cast<double>(v);
+    if (d > hi || lo > hi) return static_cast<T>(hi);
+    if (d < lo) return static_cast<T>(lo);
+    return v;  // also NaN
+  });
+  if (auto node = autograd::record<ClampBackward1>(out, {&x})) {
+    node->x = SavedTensor(x, false);
+    node->lo = lo;
+    node->hi = hi;
+    node->has_saved = true;
+  }
+  return out;
+}
+
+Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a0.sizes(), "where"), b0.sizes(),
+                                 "where");
+  DType dt = promote_types(a0.dtype(), b0.dtype());
+  Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
+  Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
+  Tensor out = empty(shape, dt);
+  const int64_t n = shape.numel();
+  dispatch(cond.dtype(), [&](auto ctag) {
+    using C = decltype(ctag);
+    dispatch(dt, [&](auto tag) {
+      using T = decltype(tag);
+      const C* cp = static_cast<const C*>(cond.impl().storage->data);
+      const T* ap = static_cast<const T*>(a.impl().storage->data);
+      const T* bp = static_cast<const T*>(b.impl().storage->data);
+      T* o = out.data_ptr<T>();
+      auto flat = [&](const Tensor& t) { return t.is_contiguous() && t.numel() == n; };
+      if (flat(cond) && flat(a) && flat(b)) {
+        const C* c = cp + cond.storage_offset();
+        const T* x = ap + a.storage_offset();
+        const T* y = bp + b.storage_offset();
+        kernels::parallel_for(n, [&](int64_t s, int64_t e) {
+          for (int64_t i = s; i < e; ++i) o[i] = c[i] != C{0} ? x[i] : y[i];
+        });
+        return;
+      }
+      int64_t pos = 0;
+      kernels::walk_strided<3>(
+          shape,
+          {kernels::broadcast_strides(cond.impl(), shape), kernels::broadcast_strides(a.impl(), shape),
+           kernels::broadcast_strides(b.impl(), shape)},
+          {cond.storage_offset(), a.storage_offset(), b.storage_offset()},
+          [&](const std::array<int64_t, 3>& off, int64_t cnt, const std::array<int64_t, 3>& st) {
+            for (int64_t i = 0; i < cnt; ++i)
+              o[pos + i] = cp[off[0] + i * st[0]] != C{0} ? ap[off[1] + i * st[1]]
+                                                          : bp[off[2] + i * st[2]];
+            pos += cnt;
+          });
+    });
+  });
+  if (auto node = autograd::record<WhereBackward0>(out, {&a, &b})) {
+    node->cond = cond.detach();
+    node->a_shape = a.sizes();
+    node->b_shape = b.sizes();
+  }
+  return out;
+}
+
+namespace {
+Tensor extremum(const Tensor& a0, const Tensor& b0, bool is_max) {
+  const char* op = is_max ? "maximum" : "minimum";
+  DType dt = promote_types(a0.dtype(), b0.dtype());
+  Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
+  Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
+  // NaN wins, like PyTorch
+  Tensor out = is_max ? kernels::binary(a, b, [](auto x, auto y) { return x > y || x != x ? x : y; }, op)
+                      : kernels::binary(a, b, [](auto x, auto y) { return x < y || x != x ? x : y; }, op);
+  if (auto node = autograd::record<MaximumBackward>(out, {&a, &b})) {
+    node->a = SavedTensor(a, false);
+    node->b = SavedTensor(b, false);
+    node->is_max = is_max;
+    node->has_saved = true;
+  }
+  return out;
+}
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(a, b, true); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(a, b, false); }
+
 }  // namespace gf
