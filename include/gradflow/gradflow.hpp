@@ -37,3 +37,5 @@
 #include "gradflow/shape.hpp"
 #include "gradflow/tensor.hpp"
 // -- added by each area as it lands (keep one line per header, sorted) --
+#include "gradflow/autograd/function.hpp"
+#include "gradflow/nn/functional.hpp"
