@@ -4,6 +4,26 @@
 
 namespace gf::autograd {
 
+// Destroying the last handle on a long chain would destroy node after node recursively. Instead,
+// the edges of every node about to die are moved onto an explicit stack first, so each node's
+// own destructor finds nothing left to free. Saved tensors only point at nodes that are also on
+// the stack (a node's inputs are its edges), so dropping them cascades no further.
+Node::~Node() {
+  std::vector<std::shared_ptr<Node>> stack;
+  for (Edge& e : next_edges)
+    if (e.fn) stack.push_back(std::move(e.fn));
+  next_edges.clear();
+  while (!stack.empty()) {
+    std::shared_ptr<Node> n = std::move(stack.back());
+    stack.pop_back();
+    if (n.use_count() == 1) {
+      for (Edge& e : n->next_edges)
+        if (e.fn) stack.push_back(std::move(e.fn));
+      n->next_edges.clear();
+    }
+  }
+}
+
 // leaf.grad += g. The first gradient is copied so that later in-place accumulation never writes
 // into a buffer another leaf (or the caller) shares; with create_graph the sum stays recorded.
 std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {

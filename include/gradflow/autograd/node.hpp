@@ -19,7 +19,8 @@ struct Edge {
 };
 
 struct Node : std::enable_shared_from_this<Node> {
-  virtual ~Node() = default;
+  // Frees the graph behind this node iteratively: a 100,000-node chain must not recurse.
+  virtual ~Node();
   // PyTorch's grad_fn name, e.g. "MulBackward0".
   virtual std::string name() const = 0;
   // Given dL/d(output) for each output, returns dL/d(input) for each input (undefined where an
