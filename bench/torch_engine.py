@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""PyTorch side of bench/bench_engine.cpp: the same workloads, median microseconds as JSON."""
+import json
+import sys
+import time
+
+import torch
+import torch.autograd.functional as AF
+
+
+def median_us(fn, min_time=0.5, repeats=7):
+    fn()  # warm up
+    results = []
+    for _ in range(repeats):
+        n, start = 0, time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time / repeats:
+                break
+        results.append(elapsed / n * 1e6)
+    results.sort()
+    return results[len(results) // 2]
+
+
+def chain_1000():
+    c = torch.tensor(1.0001, dtype=torch.float64)
+    x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    y = x
+    for i in range(1000):
+        y = y * c if i % 2 else y + c
+    y.backward()
+
+
+torch.manual_seed(0)
+xj = torch.randn(100, dtype=torch.float64)
+xh = torch.randn(10, dtype=torch.float64)
+a = torch.randn(128, 784, requires_grad=True)
+b = torch.randn(784, 256, requires_grad=True)
+g = torch.ones(128, 256)
+
+
+def matmul_fwd_bwd():
+    a.grad = None
+    b.grad = None
+    (a @ b).backward(g)
+
+
+out = {
+    "chain_1000": median_us(chain_1000),
+    "jacobian_softmax_100": median_us(lambda: AF.jacobian(lambda t: torch.softmax(t, 0), xj)),
+    "hessian_softmax_sq_10": median_us(
+        lambda: AF.hessian(lambda t: (torch.softmax(t, 0) ** 2).sum(), xh)),
+    "matmul_fwd_bwd": median_us(matmul_fwd_bwd),
+    "torch_version": torch.__version__,
+    "torch_threads": torch.get_num_threads(),
+}
+json.dump(out, sys.stdout)
