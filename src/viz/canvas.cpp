@@ -105,7 +105,7 @@ void Canvas::labels(const std::string& xlabel, const std::string& ylabel,
   plstream& p = *pls_;
   p.col0(kBlack);
   p.mtex("b", 3.2, 0.5, 0.5, plain(xlabel).c_str());
-  p.mtex("l", 5.0, 0.5, 0.5, plain(ylabel).c_str());
+  p.mtex("l", 4.2, 0.5, 0.5, plain(ylabel).c_str());
   p.schr(0, 1.25);
   p.mtex("t", 1.2, 0.5, 0.5, plain(title).c_str());
   p.schr(0, 1.0);

@@ -87,7 +87,7 @@ void plot_functions(const std::vector<Function1D>& functions, const PlotOptions&
   }
   Canvas c("plot_functions", options.file, options.width, options.height);
   const double w = options.width, h = options.height;
-  draw_lines(c, 80 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, x, ys, names, {}, options.log_y, options.xlabel,
+  draw_lines(c, 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, x, ys, names, {}, options.log_y, options.xlabel,
              options.ylabel, options.title);
 }
 
@@ -118,9 +118,9 @@ void plot_with_derivatives(const std::string& name, const std::function<Tensor(c
   const std::string prime = "′", second = "″";
   Canvas c("plot_with_derivatives", options.file, options.width, options.height);
   const double w = options.width, h = options.height, mid = 0.5;
-  draw_lines(c, 80 / w, mid - 30 / w, 70 / h, 1 - 50 / h, xs, {values}, {name}, {}, options.log_y, options.xlabel,
+  draw_lines(c, 95 / w, mid - 30 / w, 70 / h, 1 - 50 / h, xs, {values}, {name}, {}, options.log_y, options.xlabel,
              name + "(x)", options.title);
-  draw_lines(c, mid + 80 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, xs, {d1, d2}, {name + prime, name + second}, {1, 2},
+  draw_lines(c, mid + 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, xs, {d1, d2}, {name + prime, name + second}, {1, 2},
              false, options.xlabel, "derivative", name + prime + " and " + name + second +
              " (autograd)");
 }
