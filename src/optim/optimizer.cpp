@@ -33,6 +33,7 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups,
     : defaults_(std::move(defaults)), slots_(std::move(slots)) {
   GF_CHECK(!groups.empty(), "optimizer got an empty parameter list");
   for (const auto& g : groups) add_param_group(g);
+  GF_CHECK(size() > 0, "optimizer got an empty parameter list");
 }
 
 void Optimizer::add_param_group(const OptimizerParamGroup& group) {
@@ -45,11 +46,16 @@ void Optimizer::add_param_group(const OptimizerParamGroup& group) {
              dtype_name(p.dtype()));
     GF_CHECK(p.is_contiguous(), "optimizer: parameters must be contiguous (shape ", p.sizes(),
              ")");
-    for (const Tensor& q : parameters())
-      GF_CHECK(q.impl_ptr() != p.impl_ptr(),
-               "optimizer: some parameters appear in more than one parameter group");
-    state_.push_back(ParamState{0, std::vector<Tensor>(slots_.size())});
   }
+  std::vector<Tensor> all = parameters();
+  all.insert(all.end(), g.params().begin(), g.params().end());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      GF_CHECK(all[i].impl_ptr() != all[j].impl_ptr(),
+               "optimizer: some parameters appear more than once (parameter ", i, " is parameter ",
+               j, ")");
+  for (std::size_t i = 0; i < g.params().size(); ++i)
+    state_.push_back(ParamState{0, std::vector<Tensor>(slots_.size())});
   groups_.push_back(std::move(g));
 }
 
