@@ -2,8 +2,8 @@
 // (n = the softmax dim). Every row first subtracts its max, so exp never overflows: logits of
 // ±1000 give exact 0/1 probabilities instead of inf/nan.
 //   softmax:      out = exp(x - m) / Σ exp(x - m)
-//   log_softmax:  out = x - lse,   lse = m + log Σ exp(x - m)
-//   logsumexp:    out[o, i] = lse                (the dim is reduced)
+//   log_softmax:  out = (x - m) - log Σ exp(x - m)
+//   logsumexp:    out[o, i] = m + log Σ exp(x - m)   (the dim is reduced)
 // inner == 1 (the softmax dim is the last one, e.g. [batch, classes]) is the fast path: one
 // contiguous row at a time. Sums accumulate in double.
 #pragma once
@@ -78,8 +78,8 @@ void softmax_rows(const T* x, T* out, int64_t rows, int64_t n, SoftmaxMode mode)
         for (int64_t k = 0; k < n; ++k) o[k] *= inv;
       } else {
         for (int64_t k = 0; k < n; ++k) s += std::exp(xr[k] - m);
-        T lse = static_cast<T>(m + std::log(s));
-        for (int64_t k = 0; k < n; ++k) o[k] = xr[k] - lse;
+        T log_s = static_cast<T>(std::log(s));  // (x - m) - log s: exact where x = m
+        for (int64_t k = 0; k < n; ++k) o[k] = (xr[k] - m) - log_s;
       }
     }
   });
