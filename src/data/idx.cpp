@@ -127,9 +127,9 @@ RawIdx read_raw(const std::string& path, const char* op) {
   if (!in.compressed()) {
     const uint64_t available = in.file_size() > header ? in.file_size() - header : 0;
     GF_CHECK(nbytes <= available, op, path, ": truncated: expected ", nbytes,
-             " bytes of data for dims ", raw.dims, ", found ", available);
-    GF_CHECK(nbytes == available, op, path, ": expected ", nbytes, " bytes of data for dims ",
-             raw.dims, ", found ", available, " (", available - nbytes, " trailing bytes)");
+             " bytes of data, found ", available, " (dims ", raw.dims, ")");
+    GF_CHECK(nbytes == available, op, path, ": expected ", nbytes, " bytes of data, found ",
+             available, " (dims ", raw.dims, ", ", available - nbytes, " trailing bytes)");
   } else {
     const uint64_t reachable = in.file_size() * 1032 + 4096;  // deflate's maximum ratio
     GF_CHECK(nbytes <= reachable, op, path, ": truncated or corrupt: dims ", raw.dims, " need ",
@@ -143,8 +143,8 @@ RawIdx read_raw(const std::string& path, const char* op) {
   unsigned char extra[64];
   uint64_t more = in.read(extra, sizeof extra);
   GF_CHECK(in.error().empty(), op, path, ": corrupt gzip data after the IDX data", gz_note(in));
-  GF_CHECK(more == 0, op, path, ": expected ", nbytes, " bytes of data for dims ", raw.dims,
-           ", found trailing bytes after them");
+  GF_CHECK(more == 0, op, path, ": expected ", nbytes, " bytes of data, found trailing bytes "
+           "after them (dims ", raw.dims, ")");
   return raw;
 }
 
