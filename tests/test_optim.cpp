@@ -4,11 +4,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <gradflow/gradflow.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <numbers>
-
-#include <gradflow/gradflow.hpp>
 
 using namespace gf;
 using json = nlohmann::json;
@@ -60,13 +59,17 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const json& c, Problem& p) {
   optim::Betas betas{0.9, 0.999};
   if (c.contains("betas")) betas = {c["betas"][0], c["betas"][1]};
   if (name == "adam") {
-    auto o = optim::AdamOptions(lr).betas(betas).eps(c.value("eps", 1e-8)).amsgrad(
-        c.value("amsgrad", false));
+    auto o = optim::AdamOptions(lr)
+                 .betas(betas)
+                 .eps(c.value("eps", 1e-8))
+                 .amsgrad(c.value("amsgrad", false));
     if (c.contains("weight_decay")) o.weight_decay(c["weight_decay"]);
     return std::make_unique<optim::Adam>(std::vector<Tensor>{p.W, p.b}, o);
   }
-  auto o = optim::AdamWOptions(lr).betas(betas).eps(c.value("eps", 1e-8)).amsgrad(
-      c.value("amsgrad", false));
+  auto o = optim::AdamWOptions(lr)
+               .betas(betas)
+               .eps(c.value("eps", 1e-8))
+               .amsgrad(c.value("amsgrad", false));
   if (c.contains("weight_decay")) o.weight_decay(c["weight_decay"]);
   return std::make_unique<optim::AdamW>(std::vector<Tensor>{p.W, p.b}, o);
 }
@@ -193,8 +196,9 @@ TEST(Optim, OptionErrorsUsePyTorchWording) {
     optim::SGD opt({p.W}, optim::SGDOptions(0.1).nesterov(true));
     FAIL() << "expected gf::Error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("Nesterov momentum requires a momentum and zero dampening"),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(e.what()).find("Nesterov momentum requires a momentum and zero dampening"),
+        std::string::npos);
   }
   EXPECT_THROW(optim::Adam({p.W}, optim::AdamOptions(-1)), Error);
   EXPECT_THROW(optim::Adam({p.W}, optim::AdamOptions(0.1).betas({1.0, 0.9})), Error);

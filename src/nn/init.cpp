@@ -31,21 +31,27 @@ double calculate_gain(Nonlinearity nonlinearity, std::optional<double> param) {
     case Nonlinearity::Conv1D:
     case Nonlinearity::Conv2D:
     case Nonlinearity::Conv3D:
-    case Nonlinearity::Sigmoid: return 1.0;
-    case Nonlinearity::Tanh: return 5.0 / 3;
-    case Nonlinearity::ReLU: return std::sqrt(2.0);
+    case Nonlinearity::Sigmoid:
+      return 1.0;
+    case Nonlinearity::Tanh:
+      return 5.0 / 3;
+    case Nonlinearity::ReLU:
+      return std::sqrt(2.0);
     case Nonlinearity::LeakyReLU: {
       double slope = param.value_or(0.01);
       return std::sqrt(2.0 / (1 + slope * slope));
     }
-    case Nonlinearity::SELU: return 3.0 / 4;
+    case Nonlinearity::SELU:
+      return 3.0 / 4;
   }
   return 1.0;
 }
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor) {
-  GF_CHECK(tensor.dim() >= 2, "init: Fan in and fan out can not be computed for tensor with "
-           "fewer than 2 dimensions (got shape ", tensor.sizes(), ")");
+  GF_CHECK(tensor.dim() >= 2,
+           "init: Fan in and fan out can not be computed for tensor with "
+           "fewer than 2 dimensions (got shape ",
+           tensor.sizes(), ")");
   int64_t receptive = 1;
   for (int64_t d = 2; d < tensor.dim(); ++d) receptive *= tensor.size(d);
   return {tensor.size(1) * receptive, tensor.size(0) * receptive};

@@ -16,8 +16,10 @@ namespace gf::nn {
 
 Linear::Linear(int64_t in_features, int64_t out_features, bool with_bias, DType dtype)
     : Module("Linear"), in_features_(in_features), out_features_(out_features) {
-  GF_CHECK(in_features >= 0 && out_features >= 0, "Linear: in_features and out_features must be "
-           "non-negative, got in_features=", in_features, ", out_features=", out_features);
+  GF_CHECK(in_features >= 0 && out_features >= 0,
+           "Linear: in_features and out_features must be "
+           "non-negative, got in_features=",
+           in_features, ", out_features=", out_features);
   GF_CHECK(is_floating(dtype), "Linear: dtype must be floating, got ", dtype_name(dtype));
   weight = register_parameter("weight", empty({out_features, in_features}, dtype));
   if (with_bias) bias = register_parameter("bias", empty({out_features}, dtype));
@@ -35,8 +37,8 @@ void Linear::reset_parameters() {
 
 Tensor Linear::forward(const Tensor& input) {
   GF_CHECK(input.dim() >= 1 && input.size(-1) == in_features_, "Linear: input of shape ",
-           input.sizes(), " does not match in_features=", in_features_,
-           " (weight shape ", weight.sizes(), ")");
+           input.sizes(), " does not match in_features=", in_features_, " (weight shape ",
+           weight.sizes(), ")");
 #ifdef GF_HAVE_NN_FUNCTIONAL
   return functional::linear(input, weight, bias);
 #else

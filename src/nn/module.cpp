@@ -17,8 +17,8 @@ Tensor Module::forward(const Tensor&) {
 
 void Module::check_name(const std::string& name, const char* what) const {
   GF_CHECK(!name.empty(), type_name_, ": ", what, " name can't be empty");
-  GF_CHECK(name.find('.') == std::string::npos, type_name_, ": ", what, " name can't contain \".\", got \"",
-           name, "\"");
+  GF_CHECK(name.find('.') == std::string::npos, type_name_, ": ", what,
+           " name can't contain \".\", got \"", name, "\"");
   auto taken = [&](const auto& list) {
     for (const auto& [n, _] : list)
       if (n == name) return true;
@@ -30,7 +30,8 @@ void Module::check_name(const std::string& name, const char* what) const {
 
 Tensor& Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
   check_name(name, "parameter");
-  GF_CHECK(tensor.defined(), type_name_, ": register_parameter(\"", name, "\") got an undefined tensor");
+  GF_CHECK(tensor.defined(), type_name_, ": register_parameter(\"", name,
+           "\") got an undefined tensor");
   if (requires_grad) tensor.requires_grad_(true);
   tensor.impl().name = name;
   parameters_.emplace_back(name, std::move(tensor));
@@ -57,7 +58,8 @@ void Module::collect(const std::string& prefix, bool recurse, bool params, State
   for (const auto& [name, t] : params ? parameters_ : buffers_)
     if (t.defined()) out.emplace_back(prefix + name, t);
   if (!recurse) return;
-  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, params, out);
+  for (const auto& [name, child] : children_)
+    child->collect(prefix + name + ".", true, params, out);
 }
 
 StateDict Module::named_parameters(bool recurse) const {
@@ -160,7 +162,8 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
     for (std::size_t i = 0; i < keys.size(); ++i) s += (i ? ", \"" : "\"") + keys[i] + "\"";
     return s;
   };
-  if (strict && !missing.empty()) errors.push_back("Missing key(s) in state_dict: " + quoted(missing) + ".");
+  if (strict && !missing.empty())
+    errors.push_back("Missing key(s) in state_dict: " + quoted(missing) + ".");
   if (strict && !unexpected.empty())
     errors.push_back("Unexpected key(s) in state_dict: " + quoted(unexpected) + ".");
   errors.insert(errors.end(), mismatched.begin(), mismatched.end());

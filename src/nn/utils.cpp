@@ -53,9 +53,8 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
     for (const Tensor& g : grads) total += std::pow(grad_norm(g, norm_type), norm_type);
     total = std::pow(total, 1.0 / norm_type);
   }
-  GF_CHECK(!error_if_nonfinite || std::isfinite(total),
-           "clip_grad_norm_: the total norm of order ", norm_type,
-           " for gradients from `parameters` is non-finite, so it cannot be clipped");
+  GF_CHECK(!error_if_nonfinite || std::isfinite(total), "clip_grad_norm_: the total norm of order ",
+           norm_type, " for gradients from `parameters` is non-finite, so it cannot be clipped");
   double coef = std::min(max_norm / (total + 1e-6), 1.0);
   if (coef < 1.0 || std::isnan(coef))
     for (const Tensor& g : grads) scale_in_place(g, coef);

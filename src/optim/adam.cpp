@@ -26,8 +26,8 @@ AdamConfig config_of(const Options& o, bool decoupled, const char* name) {
   GF_CHECK(o.betas().second >= 0 && o.betas().second < 1, name,
            ": Invalid beta parameter at index 1: ", o.betas().second);
   GF_CHECK(o.weight_decay() >= 0, name, ": Invalid weight_decay value: ", o.weight_decay());
-  return {o.lr(), o.betas().first, o.betas().second, o.eps(), o.weight_decay(),
-          o.amsgrad(), o.maximize(), decoupled};
+  return {o.lr(),           o.betas().first, o.betas().second, o.eps(),
+          o.weight_decay(), o.amsgrad(),     o.maximize(),     decoupled};
 }
 
 // One parameter at step t (already incremented):
@@ -36,7 +36,7 @@ AdamConfig config_of(const Options& o, bool decoupled, const char* name) {
 //   p = p + (−lr/(1−β₁ᵗ))·m / (√v̂ / √(1−β₂ᵗ) + eps)
 template <class T>
 void adam_update_typed(T* p, const T* g, T* m, T* v, T* vmax, int64_t t, int64_t n,
-                 const AdamConfig& c) {
+                       const AdamConfig& c) {
   const double bias_correction1 = 1 - std::pow(c.beta1, static_cast<double>(t));
   const double bias_correction2 = 1 - std::pow(c.beta2, static_cast<double>(t));
   const T neg_step_size = static_cast<T>(-(c.lr / bias_correction1));
@@ -84,7 +84,8 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& defaults)
     : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
 Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions& defaults)
     : Optimizer(std::move(groups), defaults.clone(), kAdamSlots) {
-  for (const auto& g : param_groups()) config_of(static_cast<const AdamOptions&>(g.options()), false, "Adam");
+  for (const auto& g : param_groups())
+    config_of(static_cast<const AdamOptions&>(g.options()), false, "Adam");
 }
 void Adam::step() {
   for_each_update([](const OptimizerOptions& o, Tensor& p, const Tensor& g, ParamState& s) {
@@ -96,7 +97,8 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& defaults)
     : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
 AdamW::AdamW(std::vector<OptimizerParamGroup> groups, const AdamWOptions& defaults)
     : Optimizer(std::move(groups), defaults.clone(), kAdamSlots) {
-  for (const auto& g : param_groups()) config_of(static_cast<const AdamWOptions&>(g.options()), true, "AdamW");
+  for (const auto& g : param_groups())
+    config_of(static_cast<const AdamWOptions&>(g.options()), true, "AdamW");
 }
 void AdamW::step() {
   for_each_update([](const OptimizerOptions& o, Tensor& p, const Tensor& g, ParamState& s) {

@@ -22,15 +22,18 @@ void LRScheduler::step() {
   ++last_epoch_;
   std::vector<double> lrs = get_lr();
   auto& groups = optimizer_.param_groups();
-  for (std::size_t i = 0; i < groups.size() && i < lrs.size(); ++i) groups[i].options().set_lr(lrs[i]);
+  for (std::size_t i = 0; i < groups.size() && i < lrs.size(); ++i)
+    groups[i].options().set_lr(lrs[i]);
   last_lr_ = group_lrs();
 }
 
 std::map<std::string, double> LRScheduler::state_dict() const {
   std::map<std::string, double> out{{"last_epoch", static_cast<double>(last_epoch_)},
                                     {"step_count", static_cast<double>(step_count_)}};
-  for (std::size_t i = 0; i < base_lrs_.size(); ++i) out["base_lrs." + std::to_string(i)] = base_lrs_[i];
-  for (std::size_t i = 0; i < last_lr_.size(); ++i) out["last_lr." + std::to_string(i)] = last_lr_[i];
+  for (std::size_t i = 0; i < base_lrs_.size(); ++i)
+    out["base_lrs." + std::to_string(i)] = base_lrs_[i];
+  for (std::size_t i = 0; i < last_lr_.size(); ++i)
+    out["last_lr." + std::to_string(i)] = last_lr_[i];
   return out;
 }
 

@@ -44,8 +44,7 @@ void Optimizer::add_param_group(const OptimizerParamGroup& group) {
     GF_CHECK(p.is_leaf(), "optimizer: can't optimize a non-leaf Tensor");
     GF_CHECK(is_floating(p.dtype()), "optimizer: parameters must be floating, got ",
              dtype_name(p.dtype()));
-    GF_CHECK(p.is_contiguous(), "optimizer: parameters must be contiguous (shape ", p.sizes(),
-             ")");
+    GF_CHECK(p.is_contiguous(), "optimizer: parameters must be contiguous (shape ", p.sizes(), ")");
   }
   std::vector<Tensor> all = parameters();
   all.insert(all.end(), g.params().begin(), g.params().end());
@@ -122,12 +121,13 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state) {
              ")");
     GF_CHECK(static_cast<std::size_t>(it->second) == groups_[g].params().size(),
              "Optimizer::load_state_dict: loaded state dict contains a parameter group that "
-             "doesn't match the size of optimizer's group ", g, " (", it->second, " vs ",
-             groups_[g].params().size(), ")");
+             "doesn't match the size of optimizer's group ",
+             g, " (", it->second, " vs ", groups_[g].params().size(), ")");
   }
   GF_CHECK(!state.scalars.count("param_groups." + std::to_string(groups_.size()) + ".size"),
            "Optimizer::load_state_dict: loaded state dict has a different number of parameter "
-           "groups (more than ", groups_.size(), ")");
+           "groups (more than ",
+           groups_.size(), ")");
   const std::vector<Tensor> params = parameters();
   struct Entry {
     std::size_t index, slot;
@@ -135,12 +135,14 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state) {
   };
   std::vector<Entry> entries;
   auto parse = [&](const std::string& key, std::string& field) -> std::size_t {
-    GF_CHECK(key.rfind("state.", 0) == 0, "Optimizer::load_state_dict: unexpected key \"", key, "\"");
+    GF_CHECK(key.rfind("state.", 0) == 0, "Optimizer::load_state_dict: unexpected key \"", key,
+             "\"");
     char* end = nullptr;
     unsigned long i = std::strtoul(key.c_str() + 6, &end, 10);
-    GF_CHECK(end != key.c_str() + 6 && *end == '.', "Optimizer::load_state_dict: bad key \"", key, "\"");
-    GF_CHECK(i < params.size(), "Optimizer::load_state_dict: key \"", key, "\" refers to parameter ",
-             i, " but the optimizer has ", params.size());
+    GF_CHECK(end != key.c_str() + 6 && *end == '.', "Optimizer::load_state_dict: bad key \"", key,
+             "\"");
+    GF_CHECK(i < params.size(), "Optimizer::load_state_dict: key \"", key,
+             "\" refers to parameter ", i, " but the optimizer has ", params.size());
     field = end + 1;
     return i;
   };

@@ -18,20 +18,21 @@ class Sequential : public Module {
  public:
   Sequential() : Module("Sequential") {}
   template <class... Ms>
-    requires(sizeof...(Ms) > 0 &&
-             !(sizeof...(Ms) == 1 && (std::is_same_v<std::decay_t<Ms>, Sequential> && ...)))
-  explicit Sequential(Ms&&... modules) : Module("Sequential") {
+  requires(sizeof...(Ms) > 0 &&
+           !(sizeof...(Ms) == 1 && (std::is_same_v<std::decay_t<Ms>, Sequential> &&
+                                    ...))) explicit Sequential(Ms&&... modules)
+      : Module("Sequential") {
     (push_back(std::forward<Ms>(modules)), ...);
   }
   Sequential(std::initializer_list<std::shared_ptr<Module>> modules);
 
   template <class M>
-    requires std::derived_from<M, Module>
+  requires std::derived_from<M, Module>
   void push_back(std::shared_ptr<M> module) {
     register_module(std::to_string(size()), std::shared_ptr<Module>(std::move(module)));
   }
   template <class M>
-    requires std::derived_from<std::decay_t<M>, Module>
+  requires std::derived_from<std::decay_t<M>, Module>
   void push_back(M&& module) {
     push_back(std::make_shared<std::decay_t<M>>(std::forward<M>(module)));
   }

@@ -9,7 +9,8 @@
 //       fc1 = register_module("fc1", std::make_shared<gf::nn::Linear>(784, 256));
 //       fc2 = register_module("fc2", std::make_shared<gf::nn::Linear>(256, 10));
 //     }
-//     gf::Tensor forward(const gf::Tensor& x) override { return fc2->forward(gf::relu(fc1->forward(x))); }
+//     gf::Tensor forward(const gf::Tensor& x) override { return
+//     fc2->forward(gf::relu(fc1->forward(x))); }
 //   };
 //
 // The dotted names (`fc1.weight`, `0.bias`) are the keys of named_parameters() and state_dict(),

@@ -20,17 +20,17 @@
 namespace gf::optim {
 
 // Declares a chainable option: `SGDOptions(0.1).momentum(0.9)`; read back with `.momentum()`.
-#define GF_OPTIM_ARG(Self, T, name, init)    \
- public:                                     \
-  Self& name(const T& value) {               \
-    name##_ = value;                         \
-    return *this;                            \
-  }                                          \
-  const T& name() const { return name##_; }  \
-                                             \
- private:                                    \
-  T name##_ = init;                          \
-                                             \
+#define GF_OPTIM_ARG(Self, T, name, init)   \
+ public:                                    \
+  Self& name(const T& value) {              \
+    name##_ = value;                        \
+    return *this;                           \
+  }                                         \
+  const T& name() const { return name##_; } \
+                                            \
+ private:                                   \
+  T name##_ = init;                         \
+                                            \
  public:
 
 class OptimizerOptions {
