@@ -62,18 +62,21 @@ Tensor sigmoid_backward(const Tensor& g, const Tensor& s);
 Tensor tanh_backward(const Tensor& g, const Tensor& t);
 
 // threshold_backward(g, y) = g where y > 0 else 0; linear in g, so its own backward is
-// threshold_backward(gg, y) (and zero w.r.t. y, which is piecewise constant here).
+// threshold_backward(gg, y), and zero w.r.t. y (piecewise constant). Like PyTorch, it stays
+// connected to y, so the gradient of relu requires grad under create_graph.
 struct ThresholdBackwardBackward0 : Node {
-  Tensor mask_src;  // detached: no gradient flows into the mask
+  Tensor mask_src;  // detached: no gradient flows through the mask
   std::string name() const override { return "ThresholdBackwardBackward0"; }
   std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {threshold_backward(g[0], mask_src)};
+    return {needs_grad(*this, 0) ? threshold_backward(g[0], mask_src) : Tensor(),
+            needs_grad(*this, 1) ? zeros_like(mask_src) : Tensor()};
   }
 };
 Tensor threshold_backward(const Tensor& g, const Tensor& out) {
   Tensor r = kernels::binary(
       g, out, [](auto gv, auto y) { return y <= 0 ? decltype(gv){0} : gv; }, "relu backward");
-  if (auto node = autograd::record<ThresholdBackwardBackward0>(r, {&g})) node->mask_src = out.detach();
+  if (auto node = autograd::record<ThresholdBackwardBackward0>(r, {&g, &out}))
+    node->mask_src = out.detach();
   return r;
 }
 
@@ -275,22 +278,10 @@ struct MaximumBackward : Node {
   void release_saved() override { a.reset(), b.reset(); }
 };
 
-// x^p for an integral p >= 0 on integers.
-int64_t ipow(int64_t v, int64_t p) {
-  int64_t r = 1;
-  for (; p > 0; p >>= 1, v *= v)
-    if (p & 1) r *= v;
-  return r;
-}
-
 Tensor pow_forward(const Tensor& x, double p) {
   if (p == 1) return kernels::unary(x, [](auto v) { return v; });
   if (p == 2) return kernels::unary(x, [](auto v) { return v * v; });
   if (p == 3) return kernels::unary(x, [](auto v) { return v * v * v; });
-  if (x.dtype() == DType::Int64) {
-    const int64_t ip = static_cast<int64_t>(p);
-    return kernels::unary(x, [=](auto v) { return ipow(v, ip); });
-  }
   if (p == 0.5) return kernels::unary(x, [](auto v) { return std::sqrt(v); });
   if (p == -1) return kernels::unary(x, [](auto v) { return decltype(v){1} / v; });
   return kernels::unary(x, [=](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
@@ -339,9 +330,7 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor pow(const Tensor& x0, double p) {
-  // Integers keep their dtype for integral p >= 0 (x ** 2); otherwise promote like PyTorch.
-  bool keep_int = x0.dtype() == DType::Int64 && p >= 0 && p == std::floor(p);
-  Tensor x = keep_int ? x0 : to_floating(x0);
+  Tensor x = to_floating(x0);  // a float exponent promotes integers, like PyTorch
   Tensor out = pow_forward(x, p);
   if (auto node = autograd::record<PowBackward0>(out, {&x})) {
     node->x = SavedTensor(x, false);
@@ -366,7 +355,11 @@ Tensor pow(const Tensor& x0, const Tensor& p0) {
   return out;
 }
 
-Tensor square(const Tensor& x) { return pow(x, 2.0); }  // PyTorch records PowBackward0 too
+// PyTorch records PowBackward0 too; integers stay integers (square of Int64 is Int64).
+Tensor square(const Tensor& x) {
+  if (x.dtype() == DType::Int64) return kernels::unary(x, [](auto v) { return v * v; });
+  return pow(x, 2.0);
+}
 
 Tensor relu(const Tensor& x) {
   // v < 0 ? 0 : v keeps NaN, like PyTorch
