@@ -117,11 +117,17 @@ TEST(OpsElementwise, GradcheckAndGradgradcheck) {
       {"pow -1", [](const Inputs& x) { return pow(x[0], -1.0); }, {{4}}, uniform(0.5, 2)},
       {"pow 0.5", [](const Inputs& x) { return pow(x[0], 0.5); }, {{4}}, uniform(0.5, 2)},
       {"pow 3", [](const Inputs& x) { return pow(x[0], 3.0); }, {{2, 2}}},
-      {"pow tensor broadcast", [](const Inputs& x) { return pow(x[0], x[1]); }, {{2, 3}, {3}},
+      {"pow tensor broadcast",
+       [](const Inputs& x) { return pow(x[0], x[1]); },
+       {{2, 3}, {3}},
        uniform(0.3, 2)},
-      {"pow tensor outer", [](const Inputs& x) { return pow(x[0], x[1]); }, {{2, 1}, {1, 3}},
+      {"pow tensor outer",
+       [](const Inputs& x) { return pow(x[0], x[1]); },
+       {{2, 1}, {1, 3}},
        uniform(0.3, 2)},
-      {"clamp", [](const Inputs& x) { return clamp(x[0], -0.5, 0.75); }, {{3, 4}},
+      {"clamp",
+       [](const Inputs& x) { return clamp(x[0], -0.5, 0.75); },
+       {{3, 4}},
        [](const Shape& s, std::size_t i, Generator& g) {  // away from both bounds
          Tensor a = away_from(-0.5, 0.05)(s, i, g);
          std::vector<double> v = a.tolist();
@@ -130,11 +136,15 @@ TEST(OpsElementwise, GradcheckAndGradgradcheck) {
          return tensor(v, s, DType::Float64);
        }},
       {"where broadcast",
-       [](const Inputs& x) { return where(tensor({1, 0}, {2, 1}, DType::Int64), x[0], x[1]); },
+       [](const Inputs& x) {
+         return where(tensor({1, 0}, {2, 1}, DType::Int64), x[0], x[1]);
+       },
        {{3}, {2, 1}}},
       {"where 3-way broadcast",
-       [](const Inputs& x) { return where(gt(x[0], 0.0), x[1], x[2]); }, {{2, 1, 3}, {4, 1}, {3}},
-       uniform(-2, 2), {false, true, true}},
+       [](const Inputs& x) { return where(gt(x[0], 0.0), x[1], x[2]); },
+       {{2, 1, 3}, {4, 1}, {3}},
+       uniform(-2, 2),
+       {false, true, true}},
       {"maximum broadcast", [](const Inputs& x) { return maximum(x[0], x[1]); }, {{2, 3}, {3}}},
       {"minimum broadcast", [](const Inputs& x) { return minimum(x[0], x[1]); }, {{2, 1}, {1, 3}}},
       {"max all", [](const Inputs& x) { return max(x[0]); }, {{3, 4}}},
@@ -147,7 +157,8 @@ TEST(OpsElementwise, GradcheckAndGradgradcheck) {
        [](const Inputs& x) { return sigmoid(x[0]) * tanh(x[1]) + exp(-square(x[0])); },
        {{2, 3}, {3}}},
       {"composite: relu(x) / sqrt(1 + y²)",
-       [](const Inputs& x) { return relu(x[0]) / sqrt(square(x[1]) + 1.0); }, {{4}, {1}},
+       [](const Inputs& x) { return relu(x[0]) / sqrt(square(x[1]) + 1.0); },
+       {{4}, {1}},
        away_from(0, 0.05)},
   };
   for (const OpCase& c : cases) EXPECT_TRUE(check_gradients(c));
@@ -169,8 +180,8 @@ TEST(OpsElementwise, ForwardFromFirstPrinciples) {
   EXPECT_TRUE(check_values(relu(f64({-1, 0, 2})), {0, 0, 2}));
   EXPECT_TRUE(check_values(clamp(f64({-2, -1, 0, 1, 2}), -1, 1), {-1, -1, 0, 1, 1}));
   EXPECT_TRUE(check_values(clamp(f64({-2, 5}), 3, 1), {1, 1}));  // lo > hi: hi, like PyTorch
-  EXPECT_TRUE(check_values(where(tensor({1, 0, 1}, DType::Int64), f64({1, 2, 3}), f64({-1})),
-                           {1, -1, 3}));
+  EXPECT_TRUE(
+      check_values(where(tensor({1, 0, 1}, DType::Int64), f64({1, 2, 3}), f64({-1})), {1, -1, 3}));
   EXPECT_TRUE(check_values(maximum(f64({1, 5}), f64({3, 2})), {3, 5}));
   EXPECT_TRUE(check_values(minimum(f64({1, 5}), f64({3, 2})), {1, 2}));
   Tensor m = tensor({1, 7, 3, 9, 2, 9}, {2, 3}, DType::Float64);
@@ -192,8 +203,8 @@ TEST(OpsElementwise, ViewsAndStridedInputs) {
   EXPECT_TRUE(check_values(relu(xt), {1, 0, 0, 5, 3, 0}, Shape{3, 2}));
   EXPECT_TRUE(check_values(max(xt, 1), {1, 5, 3}, Shape{3}));
   EXPECT_TRUE(check_values(argmax(xt, 0), {2, 1}, Shape{2}));
-  EXPECT_TRUE(check_values(where(gt(xt, 0.0), xt, scalar_tensor(0, DType::Float64)),
-                           {1, 0, 0, 5, 3, 0}));
+  EXPECT_TRUE(
+      check_values(where(gt(xt, 0.0), xt, scalar_tensor(0, DType::Float64)), {1, 0, 0, 5, 3, 0}));
 }
 
 TEST(OpsElementwise, Int64PromotesLikePyTorch) {
@@ -220,14 +231,14 @@ TEST(OpsElementwise, GradFnNames) {
   Tensor x = f64({0.5, 1.5}).requires_grad_();
   Tensor c = tensor({1, 0}, DType::Int64);
   std::vector<std::pair<Tensor, std::string>> expect = {
-      {exp(x), "ExpBackward0"},        {log(x), "LogBackward0"},
-      {sqrt(x), "SqrtBackward0"},      {abs(x), "AbsBackward0"},
-      {pow(x, 2.0), "PowBackward0"},   {pow(x, x), "PowBackward1"},
-      {relu(x), "ReluBackward0"},      {sigmoid(x), "SigmoidBackward0"},
-      {tanh(x), "TanhBackward0"},      {clamp(x, 0, 1), "ClampBackward1"},
+      {exp(x), "ExpBackward0"},           {log(x), "LogBackward0"},
+      {sqrt(x), "SqrtBackward0"},         {abs(x), "AbsBackward0"},
+      {pow(x, 2.0), "PowBackward0"},      {pow(x, x), "PowBackward1"},
+      {relu(x), "ReluBackward0"},         {sigmoid(x), "SigmoidBackward0"},
+      {tanh(x), "TanhBackward0"},         {clamp(x, 0, 1), "ClampBackward1"},
       {where(c, x, x), "WhereBackward0"}, {max(x), "MaxBackward1"},
-      {max(x, 0), "MaxBackward0"},     {min(x), "MinBackward1"},
-      {log1p(x), "Log1PBackward0"},    {sign(x), "SignBackward0"},
+      {max(x, 0), "MaxBackward0"},        {min(x), "MinBackward1"},
+      {log1p(x), "Log1PBackward0"},       {sign(x), "SignBackward0"},
   };
   for (auto& [t, name] : expect) EXPECT_EQ(t.grad_fn_name(), name);
   // comparisons and argmax are never recorded
@@ -306,7 +317,7 @@ TEST(OpsElementwise, Comparisons) {
   EXPECT_TRUE(allclose(f64({1, 2}), f64({1 + 1e-9, 2})));
   EXPECT_FALSE(allclose(f64({1, 2}), f64({1.001, 2})));
   EXPECT_TRUE(allclose(f64({1, 2}), f64({1.001, 2}), 1e-2));
-  EXPECT_TRUE(allclose(f64({0}), f64({1e-9})));                  // atol
+  EXPECT_TRUE(allclose(f64({0}), f64({1e-9})));                                   // atol
   EXPECT_TRUE(allclose(tensor({1, 1}, {2, 1}, DType::Float64), f64({1, 1, 1})));  // broadcast
   EXPECT_TRUE(allclose(f64({INFINITY}), f64({INFINITY})));
   EXPECT_FALSE(allclose(f64({NAN}), f64({NAN})));
@@ -344,8 +355,8 @@ TEST(OpsElementwise, OpCheckCatchesWrongGradients) {
   EXPECT_NE(std::string(r.message()).find("x * detach(x): gradcheck: Jacobian mismatch"),
             std::string::npos)
       << r.message();
-  OpCase wrong2{"x * x * detach(x)",
-                [](const Inputs& x) { return x[0] * x[0] * x[0].detach(); }, {{3}}};
+  OpCase wrong2{
+      "x * x * detach(x)", [](const Inputs& x) { return x[0] * x[0] * x[0].detach(); }, {{3}}};
   wrong2.gen = uniform(0.5, 2);
   EXPECT_FALSE(check_gradients(wrong2));
   EXPECT_FALSE(check_values(f64({1, 2}), {1, 2.001}));

@@ -62,11 +62,11 @@ Reduced reduce_extremum(const Tensor& x, int64_t dim, bool keepdim, bool all, bo
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if (is_max)
-      extremum_dim<true, T>(c.data_ptr<T>(), r.values.data_ptr<T>(),
-                            r.indices.data_ptr<int64_t>(), outer, n, inner);
+      extremum_dim<true, T>(c.data_ptr<T>(), r.values.data_ptr<T>(), r.indices.data_ptr<int64_t>(),
+                            outer, n, inner);
     else
-      extremum_dim<false, T>(c.data_ptr<T>(), r.values.data_ptr<T>(),
-                             r.indices.data_ptr<int64_t>(), outer, n, inner);
+      extremum_dim<false, T>(c.data_ptr<T>(), r.values.data_ptr<T>(), r.indices.data_ptr<int64_t>(),
+                             outer, n, inner);
   });
   return r;
 }

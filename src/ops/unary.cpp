@@ -1,8 +1,8 @@
-// Elementwise math: exp, log, log1p, sqrt, abs, sign, pow, square, relu, sigmoid, tanh, clamp,
-// where, maximum, minimum. Each op: its forward through kernels:: (flat vectorizable loop on
-// contiguous inputs), a Node whose apply() writes the derivative with differentiable ops (so
-// create_graph gives second derivatives), and PyTorch's grad_fn name. Int64 inputs to
-// exp/log/log1p/sqrt/sigmoid/tanh promote to the default float dtype, like PyTorch.
+// Elementwise math: exp, log, log1p, sqrt, abs, sign, pow, square, relu, sigmoid, tanh, clamp
+// (where, maximum and minimum are in where.cpp). Each op: its forward through kernels:: (flat
+// vectorizable loop on contiguous inputs), a Node whose apply() writes the derivative with
+// differentiable ops (so create_graph gives second derivatives), and PyTorch's grad_fn name. Int64
+// inputs to exp/log/log1p/sqrt/sigmoid/tanh promote to the default float dtype, like PyTorch.
 //
 // The backward of relu, sigmoid, tanh and clamp goes through small fused internal ops
 // (threshold_backward, sigmoid_backward, tanh_backward, clamp_backward): one kernel instead of
@@ -248,36 +248,6 @@ struct ClampBackward1 : Node {
   void release_saved() override { x.reset(); }
 };
 
-// d where(c, a, b)/da = c, d/db = 1 - c   (summed back over broadcast dims)
-struct WhereBackward0 : Node {
-  Tensor cond;  // never requires grad
-  Shape a_shape, b_shape;
-  std::string name() const override { return "WhereBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor zero = zero_like_scalar(g[0]);
-    return {needs_grad(*this, 0) ? reduce_grad(where(cond, g[0], zero), a_shape) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(where(cond, zero, g[0]), b_shape) : Tensor()};
-  }
-};
-
-// maximum: d/da = 1 where a > b, 1/2 where a == b, else 0 (and symmetrically for b); minimum
-// likewise with a < b. The tie split matches PyTorch.
-struct MaximumBackward : Node {
-  SavedTensor a, b;
-  bool is_max = true;
-  std::string name() const override { return is_max ? "MaximumBackward0" : "MinimumBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor x = a.unpack(), y = b.unpack();
-    Tensor zero = zero_like_scalar(g[0]);
-    Tensor half = where(eq(x, y), g[0] * 0.5, g[0]);
-    Tensor a_wins = is_max ? gt(x, y) : lt(x, y);
-    Tensor b_wins = is_max ? lt(x, y) : gt(x, y);
-    return {needs_grad(*this, 0) ? reduce_grad(where(b_wins, zero, half), x.sizes()) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(where(a_wins, zero, half), y.sizes()) : Tensor()};
-  }
-  void release_saved() override { a.reset(), b.reset(); }
-};
-
 Tensor pow_forward(const Tensor& x, double p) {
   if (p == 1) return kernels::unary(x, [](auto v) { return v; });
   if (p == 2) return kernels::unary(x, [](auto v) { return v * v; });
@@ -392,8 +362,8 @@ Tensor clamp(const Tensor& x0, double lo, double hi) {
   GF_CHECK(!std::isnan(lo) && !std::isnan(hi), "clamp: bounds must not be NaN, got min=", lo,
            " max=", hi);
   auto integral = [](double v) { return std::isinf(v) || v == std::floor(v); };
-  Tensor x = x0.dtype() == DType::Int64 && !(integral(lo) && integral(hi)) ? x0.to(default_dtype())
-                                                                           : x0;
+  Tensor x =
+      x0.dtype() == DType::Int64 && !(integral(lo) && integral(hi)) ? x0.to(default_dtype()) : x0;
   // min(max(x, lo), hi): NaN stays NaN; lo > hi gives hi everywhere, like PyTorch
   Tensor out = kernels::unary(x, [=](auto v) {
     using T = decltype(v);
@@ -410,75 +380,5 @@ Tensor clamp(const Tensor& x0, double lo, double hi) {
   }
   return out;
 }
-
-Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
-  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a0.sizes(), "where"), b0.sizes(),
-                                 "where");
-  DType dt = promote_types(a0.dtype(), b0.dtype());
-  Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
-  Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
-  Tensor out = empty(shape, dt);
-  const int64_t n = shape.numel();
-  dispatch(cond.dtype(), [&](auto ctag) {
-    using C = decltype(ctag);
-    dispatch(dt, [&](auto tag) {
-      using T = decltype(tag);
-      const C* cp = static_cast<const C*>(cond.impl().storage->data);
-      const T* ap = static_cast<const T*>(a.impl().storage->data);
-      const T* bp = static_cast<const T*>(b.impl().storage->data);
-      T* o = out.data_ptr<T>();
-      auto flat = [&](const Tensor& t) { return t.is_contiguous() && t.numel() == n; };
-      if (flat(cond) && flat(a) && flat(b)) {
-        const C* c = cp + cond.storage_offset();
-        const T* x = ap + a.storage_offset();
-        const T* y = bp + b.storage_offset();
-        kernels::parallel_for(n, [&](int64_t s, int64_t e) {
-          for (int64_t i = s; i < e; ++i) o[i] = c[i] != C{0} ? x[i] : y[i];
-        });
-        return;
-      }
-      int64_t pos = 0;
-      kernels::walk_strided<3>(
-          shape,
-          {kernels::broadcast_strides(cond.impl(), shape), kernels::broadcast_strides(a.impl(), shape),
-           kernels::broadcast_strides(b.impl(), shape)},
-          {cond.storage_offset(), a.storage_offset(), b.storage_offset()},
-          [&](const std::array<int64_t, 3>& off, int64_t cnt, const std::array<int64_t, 3>& st) {
-            for (int64_t i = 0; i < cnt; ++i)
-              o[pos + i] = cp[off[0] + i * st[0]] != C{0} ? ap[off[1] + i * st[1]]
-                                                          : bp[off[2] + i * st[2]];
-            pos += cnt;
-          });
-    });
-  });
-  if (auto node = autograd::record<WhereBackward0>(out, {&a, &b})) {
-    node->cond = cond.detach();
-    node->a_shape = a.sizes();
-    node->b_shape = b.sizes();
-  }
-  return out;
-}
-
-namespace {
-Tensor extremum(const Tensor& a0, const Tensor& b0, bool is_max) {
-  const char* op = is_max ? "maximum" : "minimum";
-  DType dt = promote_types(a0.dtype(), b0.dtype());
-  Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
-  Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
-  // NaN wins, like PyTorch
-  Tensor out = is_max ? kernels::binary(a, b, [](auto x, auto y) { return x > y || x != x ? x : y; }, op)
-                      : kernels::binary(a, b, [](auto x, auto y) { return x < y || x != x ? x : y; }, op);
-  if (auto node = autograd::record<MaximumBackward>(out, {&a, &b})) {
-    node->a = SavedTensor(a, false);
-    node->b = SavedTensor(b, false);
-    node->is_max = is_max;
-    node->has_saved = true;
-  }
-  return out;
-}
-}  // namespace
-
-Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(a, b, true); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(a, b, false); }
 
 }  // namespace gf

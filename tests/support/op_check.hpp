@@ -31,13 +31,12 @@
 
 #include <cmath>
 #include <functional>
+#include <gradflow/gradflow.hpp>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gradflow/gradflow.hpp>
 
 namespace gf::test {
 
@@ -71,11 +70,11 @@ inline InputGen away_from(double kink, double gap, double lo = -2, double hi = 2
 struct OpCase {
   std::string name;
   OpFn fn;
-  std::vector<Shape> shapes;          // one per input; broadcasting shapes welcome
+  std::vector<Shape> shapes;  // one per input; broadcasting shapes welcome
   InputGen gen = uniform(-2, 2);
-  std::vector<bool> differentiable;   // empty: every input requires grad
-  bool gradgrad = true;               // also check second derivatives
-  double atol = 1e-5, rtol = 1e-3;    // gradcheck tolerances
+  std::vector<bool> differentiable;  // empty: every input requires grad
+  bool gradgrad = true;              // also check second derivatives
+  double atol = 1e-5, rtol = 1e-3;   // gradcheck tolerances
   uint64_t seed = 42;
 };
 
@@ -119,8 +118,8 @@ inline ::testing::AssertionResult check_values(const Tensor& got, const std::vec
   for (std::size_t i = 0; i < g.size(); ++i)
     if (!close_value(g[i], want[i], rtol, atol))
       return ::testing::AssertionFailure()
-             << "element " << i << ": got " << g[i] << ", expected " << want[i] << " (rtol "
-             << rtol << ", atol " << atol << ")";
+             << "element " << i << ": got " << g[i] << ", expected " << want[i] << " (rtol " << rtol
+             << ", atol " << atol << ")";
   return ::testing::AssertionSuccess();
 }
 
@@ -167,8 +166,8 @@ inline ::testing::AssertionResult check_reference(const OpFn& fn, const nlohmann
   auto r = check_values(out, json_values(o), json_shape(o), rtol, atol);
   if (!r) return ::testing::AssertionFailure() << name << " output: " << r.message();
   if (!c.contains("grads")) return ::testing::AssertionSuccess();
-  Tensor go = c.contains("grad_output") ? json_tensor(c["grad_output"]).to(out.dtype())
-                                        : ones_like(out);
+  Tensor go =
+      c.contains("grad_output") ? json_tensor(c["grad_output"]).to(out.dtype()) : ones_like(out);
   out.backward(go);
   const auto& grads = c["grads"];
   for (std::size_t i = 0; i < grads.size(); ++i) {
@@ -176,8 +175,9 @@ inline ::testing::AssertionResult check_reference(const OpFn& fn, const nlohmann
     if (!xs[i].grad().defined())
       return ::testing::AssertionFailure() << name << ": input " << i << " got no gradient";
     auto rg = check_values(xs[i].grad(), json_values(grads[i]), json_shape(grads[i]), rtol, atol);
-    if (!rg) return ::testing::AssertionFailure() << name << " grad of input " << i << ": "
-                                                  << rg.message();
+    if (!rg)
+      return ::testing::AssertionFailure()
+             << name << " grad of input " << i << ": " << rg.message();
   }
   return ::testing::AssertionSuccess();
 }
