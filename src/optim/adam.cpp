@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "../kernels/elementwise.hpp"
 #include "gradflow/factories.hpp"
 
 namespace gf::optim {
@@ -30,35 +32,68 @@ AdamConfig config_of(const Options& o, bool decoupled, const char* name) {
           o.weight_decay(), o.amsgrad(),     o.maximize(),     decoupled};
 }
 
-// One parameter at step t (already incremented):
+// Scalars of one update, in the parameter's type.
+template <class T>
+struct AdamScalars {
+  T sign, decay, wd, b1, one_minus_b1, b2, one_minus_b2, bc2_sqrt, eps, neg_step_size;
+};
+
+// One parameter at step t, elements [b, e); compile-time flags keep the loop branch-free:
 //   AdamW: p = p·(1 − lr·wd)        Adam: g = g + wd·p
 //   m = m·β₁ + (1−β₁)·g;  v = v·β₂ + (1−β₂)·g·g;  vmax = max(vmax, v) (amsgrad)
 //   p = p + (−lr/(1−β₁ᵗ))·m / (√v̂ / √(1−β₂ᵗ) + eps)
+template <class T, bool kDecoupled, bool kL2, bool kAmsgrad>
+void adam_kernel(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+                 T* __restrict vmax, int64_t b, int64_t e, AdamScalars<T> c) {
+  for (int64_t i = b; i < e; ++i) {
+    T gi = c.sign * g[i];  // sign is ±1: exact
+    T pi = p[i];
+    if constexpr (kDecoupled) pi = pi * c.decay;
+    if constexpr (kL2) gi = gi + c.wd * pi;
+    const T mi = m[i] * c.b1 + c.one_minus_b1 * gi;
+    const T vi = v[i] * c.b2 + c.one_minus_b2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    T vhat = vi;
+    if constexpr (kAmsgrad) vhat = vmax[i] = std::max(vmax[i], vi);
+    const T denom = std::sqrt(vhat) / c.bc2_sqrt + c.eps;
+    p[i] = pi + c.neg_step_size * mi / denom;
+  }
+}
+
+template <class F>
+void with_flag(bool flag, F&& f) {
+  if (flag) {
+    f(std::true_type{});
+  } else {
+    f(std::false_type{});
+  }
+}
+
 template <class T>
 void adam_update_typed(T* p, const T* g, T* m, T* v, T* vmax, int64_t t, int64_t n,
                        const AdamConfig& c) {
   const double bias_correction1 = 1 - std::pow(c.beta1, static_cast<double>(t));
   const double bias_correction2 = 1 - std::pow(c.beta2, static_cast<double>(t));
-  const T neg_step_size = static_cast<T>(-(c.lr / bias_correction1));
-  const T bc2_sqrt = static_cast<T>(std::sqrt(bias_correction2));
-  const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2);
-  const T one_minus_b1 = static_cast<T>(1 - c.beta1), one_minus_b2 = static_cast<T>(1 - c.beta2);
-  const T eps = static_cast<T>(c.eps), wd = static_cast<T>(c.weight_decay);
-  const T decay = static_cast<T>(1 - c.lr * c.weight_decay);
-  const bool l2 = !c.decoupled && c.weight_decay != 0;
-  const bool decoupled = c.decoupled;
-  const bool maximize = c.maximize;
-  for (int64_t i = 0; i < n; ++i) {
-    T gi = maximize ? -g[i] : g[i];
-    if (decoupled) p[i] = p[i] * decay;
-    if (l2) gi = gi + wd * p[i];
-    m[i] = m[i] * b1 + one_minus_b1 * gi;
-    v[i] = v[i] * b2 + one_minus_b2 * gi * gi;
-    T vhat = v[i];
-    if (vmax) vhat = vmax[i] = std::max(vmax[i], v[i]);
-    const T denom = std::sqrt(vhat) / bc2_sqrt + eps;
-    p[i] = p[i] + neg_step_size * m[i] / denom;
-  }
+  const AdamScalars<T> s{static_cast<T>(c.maximize ? -1 : 1),
+                         static_cast<T>(1 - c.lr * c.weight_decay),
+                         static_cast<T>(c.weight_decay),
+                         static_cast<T>(c.beta1),
+                         static_cast<T>(1 - c.beta1),
+                         static_cast<T>(c.beta2),
+                         static_cast<T>(1 - c.beta2),
+                         static_cast<T>(std::sqrt(bias_correction2)),
+                         static_cast<T>(c.eps),
+                         static_cast<T>(-(c.lr / bias_correction1))};
+  with_flag(c.decoupled, [&](auto decoupled) {
+    with_flag(!c.decoupled && c.weight_decay != 0, [&](auto l2) {
+      with_flag(vmax != nullptr, [&](auto amsgrad) {
+        kernels::parallel_for(n, [&](int64_t b, int64_t e) {
+          adam_kernel<T, decoupled(), l2(), amsgrad()>(p, g, m, v, vmax, b, e, s);
+        });
+      });
+    });
+  });
 }
 
 template <class State>

@@ -1,6 +1,10 @@
 // SGD, exactly torch/optim/sgd.py's _single_tensor_sgd (PyTorch 1.13), on raw buffers.
 #include "gradflow/optim/sgd.hpp"
 
+#include <type_traits>
+
+#include "../kernels/elementwise.hpp"
+
 namespace gf::optim {
 
 namespace {
@@ -12,23 +16,66 @@ void check(const SGDOptions& o) {
            "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
 
-// One parameter. `buf` is null when momentum == 0; `first` when the buffer is fresh.
-//   d = g + wd·p;  buf = first ? d : m·buf + (1−dampening)·d;  d = nesterov ? d + m·buf : buf
+// Scalars of one update, in the parameter's type.
+template <class T>
+struct SGDScalars {
+  T sign, wd, m, damp, neg_lr;
+};
+
+// One parameter, elements [b, e). Flags are compile-time so each variant is a branch-free loop
+// the compiler vectorizes:
+//   d = ±g + wd·p;  buf = first ? d : m·buf + (1−dampening)·d;  d = nesterov ? d + m·buf : buf
 //   p = p − lr·d
+template <class T, bool kWd, bool kMomentum, bool kFirst, bool kNesterov>
+void sgd_kernel(T* __restrict p, const T* __restrict g, T* __restrict buf, int64_t b, int64_t e,
+                SGDScalars<T> c) {
+  for (int64_t i = b; i < e; ++i) {
+    T d = c.sign * g[i];  // sign is ±1: exact
+    if constexpr (kWd) d = d + c.wd * p[i];
+    if constexpr (kMomentum) {
+      T bi;
+      if constexpr (kFirst) {
+        bi = d;
+      } else {
+        bi = buf[i] * c.m + c.damp * d;
+      }
+      buf[i] = bi;
+      if constexpr (kNesterov) {
+        d = d + c.m * bi;
+      } else {
+        d = bi;
+      }
+    }
+    p[i] = p[i] + c.neg_lr * d;
+  }
+}
+
+// Calls f(std::bool_constant<flag>{}).
+template <class F>
+void with_flag(bool flag, F&& f) {
+  if (flag) {
+    f(std::true_type{});
+  } else {
+    f(std::false_type{});
+  }
+}
+
 template <class T>
 void sgd_update(T* p, const T* g, T* buf, bool first, int64_t n, const SGDOptions& o) {
-  const T wd = static_cast<T>(o.weight_decay()), m = static_cast<T>(o.momentum());
-  const T damp = static_cast<T>(1 - o.dampening()), neg_lr = static_cast<T>(-o.lr());
-  const bool has_wd = o.weight_decay() != 0, nesterov = o.nesterov(), maximize = o.maximize();
-  for (int64_t i = 0; i < n; ++i) {
-    T d = maximize ? -g[i] : g[i];
-    if (has_wd) d = d + wd * p[i];
-    if (buf) {
-      buf[i] = first ? d : buf[i] * m + damp * d;
-      d = nesterov ? d + m * buf[i] : buf[i];
-    }
-    p[i] = p[i] + neg_lr * d;
-  }
+  const SGDScalars<T> c{static_cast<T>(o.maximize() ? -1 : 1), static_cast<T>(o.weight_decay()),
+                        static_cast<T>(o.momentum()), static_cast<T>(1 - o.dampening()),
+                        static_cast<T>(-o.lr())};
+  with_flag(o.weight_decay() != 0, [&](auto wd) {
+    with_flag(buf != nullptr, [&](auto momentum) {
+      with_flag(first, [&](auto fresh) {
+        with_flag(o.nesterov(), [&](auto nesterov) {
+          kernels::parallel_for(n, [&](int64_t b, int64_t e) {
+            sgd_kernel<T, wd(), momentum(), fresh(), nesterov()>(p, g, buf, b, e, c);
+          });
+        });
+      });
+    });
+  });
 }
 }  // namespace
 
