@@ -250,6 +250,7 @@ TEST_F(NN, SequentialLinearReluForwardBackwardByHand) {
   // sample 0: h = relu([1−2+0.5, 2+1−4]) = relu([−0.5, −1]) = [0, 0]  → y = 0.25
   // sample 1: h = relu([3+1+0.5, 6−0.5−4]) = [4.5, 1.5]              → y = 13.5 − 3 + 0.25
   EXPECT_EQ(y.shape(), Shape({2, 1}));
+  EXPECT_EQ(y.grad_fn_name(), "AddmmBackward0");  // one GEMM with the bias folded in
   EXPECT_EQ(y.tolist(), (std::vector<double>{0.25, 10.75}));
   y.sum().backward();
   // dL/dW2 = Σ h = [4.5, 1.5]; dL/db2 = 2

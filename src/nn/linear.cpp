@@ -7,10 +7,7 @@
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/init.hpp"
 #include "gradflow/ops.hpp"
-#if __has_include("gradflow/nn/functional.hpp")
 #include "gradflow/nn/functional.hpp"
-#define GF_HAVE_NN_FUNCTIONAL 1
-#endif
 
 namespace gf::nn {
 
@@ -39,13 +36,7 @@ Tensor Linear::forward(const Tensor& input) {
   GF_CHECK(input.dim() >= 1 && input.size(-1) == in_features_, "Linear: input of shape ",
            input.sizes(), " does not match in_features=", in_features_, " (weight shape ",
            weight.sizes(), ")");
-#ifdef GF_HAVE_NN_FUNCTIONAL
   return functional::linear(input, weight, bias);
-#else
-  if (input.dim() == 2 && bias.defined()) return addmm(bias, input, weight.t());
-  Tensor y = matmul(input, weight.t());
-  return bias.defined() ? y + bias : y;
-#endif
 }
 
 std::string Linear::extra_repr() const {
