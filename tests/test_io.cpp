@@ -164,6 +164,20 @@ TEST(Safetensors, CorruptFilesNameTheFileAndTheTensor) {
                     "absent.safetensors: cannot open");
 }
 
+TEST(Safetensors, GeneratorStateSurvivesAFile) {
+  Generator g(123);
+  g.normal();  // leaves a cached spare normal
+  const std::string path = scratch_dir() + "/rng.safetensors";
+  save_safetensors(path, {{"generator", encode_generator_state(g.state())}});
+  Generator resumed(0);
+  resumed.set_state(decode_generator_state(load_safetensors(path).at("generator")));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(resumed.normal(), g.normal());
+  EXPECT_EQ(resumed.next_u64(), g.next_u64());
+  EXPECT_ERROR_WITH(decode_generator_state(zeros({6}, DType::Float32)),
+                    "expected an Int64 tensor of shape [6]");
+  EXPECT_ERROR_WITH(decode_generator_state(zeros({6}, DType::Int64)), "all-zero state");
+}
+
 TEST(AtomicFile, ReplacesWholeFilesAndLeavesNoTemporaries) {
   const std::string dir = scratch_dir();
   const std::string path = dir + "/metrics.csv";

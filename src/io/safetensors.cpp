@@ -313,4 +313,30 @@ SafetensorsFile load_safetensors(const std::string& path) {
   return f;
 }
 
+Tensor encode_generator_state(const Generator::State& state) {
+  Tensor t = empty({6}, DType::Int64);
+  int64_t* p = t.data_ptr<int64_t>();
+  for (int i = 0; i < 4; ++i) std::memcpy(&p[i], &state.s[i], 8);
+  p[4] = state.has_spare ? 1 : 0;
+  std::memcpy(&p[5], &state.spare, 8);
+  return t;
+}
+
+Generator::State decode_generator_state(const Tensor& encoded) {
+  GF_CHECK(encoded.defined() && encoded.dtype() == DType::Int64 && encoded.dim() == 1 &&
+               encoded.numel() == 6,
+           "decode_generator_state: expected an Int64 tensor of shape [6], got ",
+           encoded.defined() ? dtype_name(encoded.dtype()) : std::string("undefined"), " ",
+           encoded.defined() ? encoded.sizes() : Shape{});
+  Tensor c = encoded.contiguous();
+  const int64_t* p = c.data_ptr<int64_t>();
+  Generator::State st{};
+  for (int i = 0; i < 4; ++i) std::memcpy(&st.s[i], &p[i], 8);
+  GF_CHECK(st.s[0] | st.s[1] | st.s[2] | st.s[3], "decode_generator_state: all-zero state");
+  GF_CHECK(p[4] == 0 || p[4] == 1, "decode_generator_state: has_spare must be 0 or 1, got ", p[4]);
+  st.has_spare = p[4] == 1;
+  std::memcpy(&st.spare, &p[5], 8);
+  return st;
+}
+
 }  // namespace gf::io

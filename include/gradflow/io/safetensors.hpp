@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "gradflow/generator.hpp"
 #include "gradflow/tensor.hpp"
 
 namespace gf::io {
@@ -49,5 +50,11 @@ std::string serialize_safetensors(const std::vector<std::pair<std::string, Tenso
 SafetensorsFile load_safetensors(const std::string& path);
 // Same, from bytes in memory (`source` names them in errors; used by the fuzz targets).
 SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& source = "<memory>");
+
+// A Generator's whole state as an Int64 [6] tensor (the four xoshiro words, has_spare, and the
+// cached normal's bits), so checkpoints can store it next to the weights; decoding validates the
+// shape and dtype and refuses the all-zero xoshiro state.
+Tensor encode_generator_state(const Generator::State& state);
+Generator::State decode_generator_state(const Tensor& encoded);
 
 }  // namespace gf::io
