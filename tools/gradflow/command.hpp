@@ -15,6 +15,12 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by a command that finished but must exit with a given status (e.g. 130 after SIGINT,
+// 1 when the loss became NaN). Its message, if any, was already printed.
+struct ExitStatus {
+  int code;
+};
+
 using Setup = std::function<void(CLI::App& app)>;
 
 struct Registration {

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const gf::cli::ExitStatus& e) {
+    return e.code;
   } catch (const gf::cli::UsageError& e) {
     std::cerr << "gradflow: " << e.what() << "\n";
     return 2;

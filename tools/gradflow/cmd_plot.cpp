@@ -1,0 +1,152 @@
+// `gradflow plot`: function plots (seed 000's plot_multiple_functions) and training pictures.
+//   gradflow plot --functions sigmoid,tanh,relu --range -10,10 [--points N] [--log-y] --out f.png
+//   gradflow plot --functions sigmoid --derivatives --out d.png   (f, f′, f″ by autograd)
+//   gradflow plot --metrics runs/NAME/metrics.csv [--out-dir DIR]  (curves.png, confusion.png)
+#include <gradflow/gradflow.hpp>
+#include <gradflow/viz/plot.hpp>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "command.hpp"
+
+namespace gf::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using TensorFn = std::function<Tensor(const Tensor&)>;
+
+// The functions --functions knows, each written with gradflow ops (so autograd can
+// differentiate them for --derivatives).
+const std::map<std::string, TensorFn>& known_functions() {
+  static const std::map<std::string, TensorFn> fns = {
+      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+      {"tanh", [](const Tensor& x) { return tanh(x); }},
+      {"relu", [](const Tensor& x) { return relu(x); }},
+      {"exp", [](const Tensor& x) { return exp(x); }},
+      {"log", [](const Tensor& x) { return log(x); }},
+      {"softplus", [](const Tensor& x) { return log(exp(x) + 1.0); }},
+      {"square", [](const Tensor& x) { return x * x; }},
+      {"abs", [](const Tensor& x) { return abs(x); }},
+      {"identity", [](const Tensor& x) { return x * 1.0; }},
+      {"sigmoid_derivative",  // seed 000: s(1 - s)
+       [](const Tensor& x) { return sigmoid(x) * (1.0 - sigmoid(x)); }},
+  };
+  return fns;
+}
+
+std::string known_names() {
+  std::string r;
+  for (const auto& [name, fn] : known_functions()) r += (r.empty() ? "" : ", ") + name;
+  return r;
+}
+
+struct PlotFlags {
+  std::string functions, range = "-10,10", out = "functions.png", metrics, out_dir, title;
+  int64_t points = 100;
+  int width = 0, height = 0;
+  bool log_y = false, derivatives = false;
+};
+
+void run_functions(const PlotFlags& f) {
+  viz::PlotOptions o;
+  double lo = 0, hi = 0;
+  char comma = 0;
+  std::istringstream r(f.range);
+  if (!(r >> lo >> comma >> hi) || comma != ',' || !r.eof() || !(lo < hi))
+    throw UsageError("--range: '" + f.range + "' is not start,end with start < end (e.g. -10,10)");
+  o.start = lo;
+  o.end = hi;
+  if (f.points < 2) throw UsageError("--points: need at least 2, got " + std::to_string(f.points));
+  o.points = f.points;
+  o.log_y = f.log_y;
+  o.file = f.out;
+  if (!f.title.empty()) o.title = f.title;
+  if (f.width > 0) o.width = f.width;
+  if (f.height > 0) o.height = f.height;
+
+  std::vector<viz::Function1D> fns;
+  std::stringstream list(f.functions);
+  std::string name;
+  while (std::getline(list, name, ',')) {
+    auto it = known_functions().find(name);
+    if (it == known_functions().end())
+      throw UsageError("--functions: unknown function '" + name + "' (known: " + known_names() +
+                       ")");
+    fns.emplace_back(name, it->second);
+  }
+  if (fns.empty()) throw UsageError("--functions: no function names given");
+  if (f.derivatives) {
+    if (fns.size() != 1) throw UsageError("--derivatives: give exactly one function");
+    if (f.width <= 0) o.width = 1200;
+    if (f.height <= 0) o.height = 500;
+    viz::plot_with_derivatives(fns[0].name, fns[0].tensor, o);
+  } else {
+    viz::plot_functions(fns, o);
+  }
+  std::cout << "wrote " << f.out << "\n";
+}
+
+void run_metrics(const PlotFlags& f) {
+  const fs::path metrics = f.metrics;
+  if (!fs::exists(metrics)) throw UsageError("--metrics: '" + f.metrics + "' does not exist");
+  const fs::path dir = f.out_dir.empty() ? metrics.parent_path() : fs::path(f.out_dir);
+  if (!dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw UsageError("--out-dir: cannot create '" + dir.string() + "': " + ec.message());
+  }
+  const std::string run = metrics.parent_path().filename().string();
+  viz::plot_training_curves(viz::read_metrics_csv(f.metrics), (dir / "curves.png").string(),
+                            run.empty() ? "Training curves" : "Training curves: " + run);
+  std::cout << "wrote " << (dir / "curves.png").string() << "\n";
+  const fs::path confusion = metrics.parent_path() / "confusion.csv";
+  if (fs::exists(confusion)) {
+    viz::ConfusionMatrix m = viz::read_confusion_csv(confusion.string());
+    viz::plot_confusion_matrix(m.counts, m.class_names, (dir / "confusion.png").string(),
+                               "Confusion matrix (test set)");
+    std::cout << "wrote " << (dir / "confusion.png").string() << "\n";
+  } else {
+    std::cout << "no " << confusion.string() << ": confusion.png not drawn\n";
+  }
+}
+
+void setup(CLI::App& app) {
+  auto flags = std::make_shared<PlotFlags>();
+  auto* cmd = app.add_subcommand("plot", "Plot functions, or redraw a run's training pictures");
+  auto* fns = cmd->add_option("--functions", flags->functions,
+                              "Comma-separated: " + known_names());
+  auto* metrics = cmd->add_option("--metrics", flags->metrics,
+                                  "A run's metrics.csv: redraw curves.png and confusion.png");
+  fns->excludes(metrics);
+  cmd->add_option("--range", flags->range, "start,end of x (write --range=-10,10)")
+      ->capture_default_str();
+  cmd->add_option("--points", flags->points, "Samples over the range")->capture_default_str();
+  cmd->add_flag("--log-y", flags->log_y, "Log scale on y");
+  cmd->add_flag("--derivatives", flags->derivatives,
+                "One function with its first and second derivative (autograd)");
+  cmd->add_option("--title", flags->title, "Plot title");
+  cmd->add_option("--width", flags->width, "Image width in pixels");
+  cmd->add_option("--height", flags->height, "Image height in pixels");
+  cmd->add_option("--out", flags->out, "Picture to write (.png or .svg)")->capture_default_str();
+  cmd->add_option("--out-dir", flags->out_dir,
+                  "--metrics: folder for curves.png/confusion.png (default: the run folder)");
+  cmd->callback([flags] {
+    if (flags->functions.empty() && flags->metrics.empty())
+      throw UsageError("plot: give --functions sigmoid,tanh,relu or --metrics runs/NAME/metrics.csv");
+    try {
+      if (!flags->functions.empty()) run_functions(*flags);
+      else run_metrics(*flags);
+    } catch (const UsageError&) {
+      throw;
+    } catch (const gf::Error& e) {
+      throw UsageError(e.what());
+    }
+  });
+}
+
+const Registration reg("plot", setup);
+
+}  // namespace
+}  // namespace gf::cli

@@ -1,0 +1,320 @@
+// `gradflow train`: trains a softmax-regression or MLP classifier and writes a run folder
+// (run_files.hpp). The loop is the idiomatic PyTorch one — forward, cross_entropy, zero_grad,
+// backward, step — with nothing else per batch: batches are row gathers into cached buffers,
+// the loss is read once (NaN check + running mean), no printing unless stdout is a terminal.
+//
+// Default recipe (10 epochs, batch 128): Adam, lr 1e-3, cosine annealing of the lr per epoch
+// down to 0 at the end of the run. PyTorch's Adam at a constant 1e-3 reaches about 88.6% on
+// Fashion-MNIST with the 784-256-128-10 MLP; its last epochs are limited by the step noise of a
+// constant lr, and annealing it to 0 removes that noise floor (≈ +0.5–1 point) at no cost per
+// step. The same recipe takes softmax regression past sklearn's LogisticRegression (84.2%).
+// SGD (lr 0.1, momentum 0.9) is one flag away: --optimizer sgd.
+//
+// Resume is exact: every random choice comes from generators whose state is saved (the model's
+// initialisation happens once, the loader's shuffling generator is saved at each epoch start),
+// the checkpoint holds the model, the optimizer's moments and step counts, the position (epoch,
+// batch) and the running sums of the epoch in progress; reductions are deterministic for a fixed
+// --threads. So a run stopped at any batch boundary (SIGINT/SIGTERM) or killed (SIGKILL: it
+// resumes from the last epoch end) and resumed with --resume ends with the same numbers, bit for
+// bit, as an uninterrupted run. With the cosine schedule the horizon is --epochs: resuming a
+// finished run with a larger --epochs continues on a different schedule than a run started with
+// that many epochs would have used (--schedule none has no horizon).
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <gradflow/data/dataset.hpp>
+#include <gradflow/metrics.hpp>
+#include <gradflow/nn/functional.hpp>
+
+#include "command.hpp"
+#include "progress_bar.hpp"
+#include "run_files.hpp"
+#include "train_config.hpp"
+#include "training.hpp"
+
+#if defined(GF_CLI_HAVE_VIZ) && __has_include(<gradflow/viz/plot.hpp>)
+#include <gradflow/viz/plot.hpp>
+#define GF_TRAIN_HAVE_PLOTS 1
+#endif
+
+namespace gf::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+// SIGINT/SIGTERM set a flag that the loop reads at the next batch boundary. SA_RESETHAND: a
+// second Ctrl-C kills at once (the checkpoints on disk are complete either way).
+struct StopSignals {
+  struct sigaction old_int {}, old_term {};
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+  }
+};
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
+  return buf;
+}
+
+std::string resume_command(const std::string& out) {
+  return "gradflow train --out " + out + " --resume";
+}
+
+void print_epoch_line(const EpochMetrics& m, int64_t epochs, double lr, double samples_per_s) {
+  std::printf("epoch %*lld/%lld  train loss %.4f acc %s  valid loss %.4f acc %s  lr %.3g  %.1fs  "
+              "%s samples/s\n",
+              static_cast<int>(std::to_string(epochs).size()), static_cast<long long>(m.epoch),
+              static_cast<long long>(epochs), m.train_loss, percent(m.train_acc).c_str(),
+              m.valid_loss, percent(m.valid_acc).c_str(), lr, m.seconds,
+              format_count(samples_per_s).c_str());
+  std::fflush(stdout);
+}
+
+void write_confusion(const Tensor& counts, const std::vector<std::string>& names,
+                     const std::string& path) {
+  std::string text = "true\\predicted";
+  for (const auto& n : names) text += "," + n;
+  text += "\n";
+  const int64_t* c = counts.data_ptr<int64_t>();
+  const int64_t k = counts.size(0);
+  for (int64_t i = 0; i < k; ++i) {
+    text += names[i];
+    for (int64_t j = 0; j < k; ++j) text += "," + std::to_string(c[i * k + j]);
+    text += "\n";
+  }
+  write_text_atomic(path, text);
+}
+
+void draw_plots(const fs::path& out, const std::vector<EpochMetrics>& history,
+                const Tensor& confusion, const std::vector<std::string>& names) {
+#ifdef GF_TRAIN_HAVE_PLOTS
+  try {
+    std::vector<viz::MetricsRow> rows;
+    for (const auto& m : history)
+      rows.push_back({m.epoch, m.train_loss, m.train_acc, m.valid_loss, m.valid_acc, m.seconds});
+    viz::plot_training_curves(rows, (out / "curves.png").string());
+    viz::plot_confusion_matrix(confusion, names, (out / "confusion.png").string(),
+                               "Confusion matrix (test set)");
+    std::cout << "plots: " << (out / "curves.png").string() << ", "
+              << (out / "confusion.png").string() << "\n";
+  } catch (const std::exception& e) {
+    std::cout << "(plots not drawn: " << e.what() << ")\n";
+  }
+#else
+  (void)out, (void)history, (void)confusion, (void)names;
+#endif
+}
+
+void run_train(TrainFlags& flags) {
+  finish_flags(flags);
+  if (flags.threads > 0) set_num_threads(flags.threads);
+  const fs::path out = flags.out;
+  const std::string last_path = (out / "last.safetensors").string();
+  const std::string best_path = (out / "best.safetensors").string();
+
+  TrainConfig config = flags.config;
+  Checkpoint resumed;
+  if (flags.resume) {
+    if (!fs::exists(last_path))
+      throw UsageError("--resume: " + last_path +
+                       " does not exist; start the run without --resume");
+    resumed = load_checkpoint(last_path);
+    config = merge_resume_config(flags, resumed.config, last_path);
+    if (config.schedule == "cosine" && config.epochs != resumed.config.epochs)
+      std::cout << "note: --epochs " << config.epochs << " changes the cosine schedule's horizon ("
+                << resumed.config.epochs << " epochs in the checkpoint)\n";
+  } else if (fs::exists(last_path) && !flags.force) {
+    throw UsageError(out.string() + " already holds a run (" + last_path +
+                     "); continue it with --resume, overwrite it with --force, or choose "
+                     "another --out");
+  }
+
+  DataSets data = load_datasets(config.data, config.tensor_dtype(), config.seed,
+                                config.valid_fraction);
+  if (flags.resume) {
+    check_compatible(data.train, resumed.progress.num_features, resumed.progress.num_classes,
+                     "--data " + config.data);
+  }
+  auto model = build_model(config, data.num_features, data.num_classes);
+  auto optimizer = make_optimizer(config, model->parameters());
+  data::DataLoaderOptions loader_options;
+  loader_options.batch_size = config.batch_size;
+  loader_options.shuffle = true;
+  loader_options.seed = config.seed;
+  data::DataLoader loader(data::TensorDataset(data.train.X, data.train.y), loader_options);
+
+  Progress progress;
+  if (flags.resume) {
+    model->load_state_dict(resumed.model);
+    optimizer->load_state_dict(resumed.optimizer);
+    progress = resumed.progress;
+  } else {
+    progress.num_features = data.num_features;
+    progress.num_classes = data.num_classes;
+    progress.class_names = data.class_names;
+    progress.loader_state = loader.generator_state();
+  }
+
+  fs::create_directories(out);
+  write_text_atomic((out / "config.json").string(), to_json(config).dump(2) + "\n");
+  std::cout << "data: " << data.description << "\n  train " << format_count(data.train.size())
+            << ", valid " << format_count(data.valid.size()) << ", test "
+            << format_count(data.test.size()) << " samples; " << data.num_features
+            << " features, " << data.num_classes << " classes\n"
+            << "model: " << model->repr() << "\n"
+            << "optimizer: " << config.optimizer << " lr " << config.lr
+            << (config.optimizer == "sgd" ? " momentum " + std::to_string(config.momentum) : "")
+            << " weight_decay " << config.weight_decay << ", schedule " << config.schedule
+            << ", batch " << config.batch_size << ", " << config.epochs << " epochs, seed "
+            << config.seed << ", " << config.dtype << ", " << get_num_threads() << " threads\n";
+  if (flags.resume)
+    std::cout << "resuming from " << last_path << " at epoch " << progress.epoch + 1
+              << (progress.batch > 0 ? ", batch " + std::to_string(progress.batch + 1) : "")
+              << "\n";
+  std::fflush(stdout);
+
+  const bool tty = stdout_is_terminal();
+  StopSignals signals;
+  double session_train_seconds = 0;
+  int64_t session_samples = 0;
+  for (int64_t epoch = progress.epoch; epoch < config.epochs; ++epoch) {
+    for (auto& group : optimizer->param_groups()) group.options().set_lr(config.lr_at(epoch));
+    loader.set_generator_state(progress.loader_state);
+    loader.start_epoch();
+    const Generator::State next_loader_state = loader.generator_state();
+    const int64_t batches = loader.size();
+    const int64_t first_batch = progress.batch;
+    const double seconds_before = progress.seconds;
+    ProgressBar bar(tty, epoch + 1, config.epochs, batches);
+    const auto started = Clock::now();
+    int64_t epoch_samples = 0;
+    for (int64_t b = first_batch; b < batches; ++b) {
+      if (g_stop_signal) {
+        bar.clear();
+        progress.batch = b;
+        progress.seconds = seconds_before + seconds_since(started);
+        save_checkpoint(last_path, *model, optimizer.get(), config, progress, data.standardizer);
+        std::cout << "\nstopped by " << (g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM")
+                  << " at epoch " << epoch + 1 << ", batch " << b << "/" << batches
+                  << "; saved " << last_path << "\nresume with: " << resume_command(out.string())
+                  << "\n";
+        throw ExitStatus{128 + g_stop_signal};
+      }
+      data::Batch batch = loader.batch(b);
+      Tensor logits = model->forward(batch.data);
+      Tensor loss = nn::functional::cross_entropy(logits, batch.target);
+      const double value = loss.item();
+      if (!std::isfinite(value)) {
+        bar.clear();
+        std::cerr << "gradflow: the loss became " << value << " at epoch " << epoch + 1
+                  << ", batch " << b + 1 << "/" << batches << "; training stopped. "
+                  << (progress.history.empty() && !flags.resume
+                          ? std::string("No checkpoint was written.")
+                          : "The last good checkpoint is " + last_path + ".")
+                  << " Try a smaller --lr.\n";
+        throw ExitStatus{1};
+      }
+      optimizer->zero_grad();
+      loss.backward();
+      optimizer->step();
+      const int64_t n = batch.data.size(0);
+      progress.loss_sum += value * double(n);
+      progress.correct += count_correct(logits, batch.target);
+      progress.seen += n;
+      epoch_samples += n;
+      if (tty) {
+        double elapsed = seconds_since(started);
+        double done = double(b + 1 - first_batch);
+        bar.update(b + 1, progress.loss_sum / double(progress.seen),
+                   double(progress.correct) / double(progress.seen),
+                   double(epoch_samples) / std::max(elapsed, 1e-9),
+                   elapsed / done * double(batches - b - 1));
+      }
+    }
+    const double train_seconds = seconds_since(started);
+    session_train_seconds += train_seconds;
+    session_samples += epoch_samples;
+    Evaluation valid = evaluate(*model, data.valid, data.num_classes);
+    EpochMetrics m;
+    m.epoch = epoch + 1;
+    m.train_loss = progress.loss_sum / double(std::max<int64_t>(1, progress.seen));
+    m.train_acc = double(progress.correct) / double(std::max<int64_t>(1, progress.seen));
+    m.valid_loss = valid.loss;
+    m.valid_acc = valid.accuracy;
+    m.seconds = seconds_before + seconds_since(started);
+    progress.history.push_back(m);
+    progress.epoch = epoch + 1;
+    progress.batch = 0;
+    progress.loss_sum = 0;
+    progress.correct = progress.seen = 0;
+    progress.seconds = 0;
+    progress.loader_state = next_loader_state;
+    if (valid.accuracy > progress.best_valid_acc) {
+      progress.best_valid_acc = valid.accuracy;
+      progress.best_epoch = epoch + 1;
+      save_checkpoint(best_path, *model, optimizer.get(), config, progress, data.standardizer);
+    }
+    save_checkpoint(last_path, *model, optimizer.get(), config, progress, data.standardizer);
+    write_metrics_csv((out / "metrics.csv").string(), progress.history);
+    bar.clear();
+    print_epoch_line(m, config.epochs, config.lr_at(epoch),
+                     double(epoch_samples) / std::max(train_seconds, 1e-9));
+  }
+  // metrics.csv always matches the checkpoint (also when resuming a finished run).
+  write_metrics_csv((out / "metrics.csv").string(), progress.history);
+
+  Evaluation test = evaluate(*model, data.test, data.num_classes, /*with_confusion=*/true);
+  Tensor confusion = confusion_tensor(test);
+  std::cout << "\ntest accuracy " << percent(test.accuracy) << " (" << format_count(data.test.size())
+            << " samples), test loss " << test.loss << "\n";
+  if (progress.best_epoch > 0)
+    std::cout << "best validation accuracy " << percent(progress.best_valid_acc) << " at epoch "
+              << progress.best_epoch << " (" << best_path << ")\n";
+  if (session_samples > 0)
+    std::cout << "training throughput " << format_count(session_samples / session_train_seconds)
+              << " samples/s (" << get_num_threads() << " threads)\n";
+  std::cout << "\nconfusion matrix on the test set (rows: true class, columns: predicted)\n"
+            << metrics::format_confusion_matrix(confusion, progress.class_names) << "\n"
+            << metrics::classification_report(confusion, progress.class_names, 4) << "\n";
+  write_confusion(confusion, progress.class_names, (out / "confusion.csv").string());
+  if (!flags.no_plots) draw_plots(out, progress.history, confusion, progress.class_names);
+  std::cout << "run folder: " << out.string()
+            << " (metrics.csv, last.safetensors, best.safetensors, confusion.csv)\n";
+}
+
+void setup(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "Train a softmax-regression or MLP classifier");
+  auto flags = std::make_shared<TrainFlags>();
+  add_train_flags(*cmd, *flags);
+  cmd->callback([flags] { run_train(*flags); });
+}
+
+const Registration reg("train", setup);
+
+}  // namespace
+}  // namespace gf::cli

@@ -1,0 +1,157 @@
+#include "datasets.hpp"
+
+#include <filesystem>
+
+#include <gradflow/data/csv.hpp>
+#include <gradflow/data/idx.hpp>
+#include <gradflow/data/synthetic.hpp>
+#include <gradflow/error.hpp>
+#include <gradflow/ops.hpp>
+
+#include "command.hpp"
+#include "train_config.hpp"
+
+namespace gf::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kInstallHint =
+    "Fashion-MNIST is not installed: install Debian's package with\n"
+    "  sudo apt-get install dataset-fashion-mnist\n"
+    "(files go to /usr/share/datasets/fashion-mnist), or train on --data synthetic";
+
+// The embedded synthetic set: 5 classes in 20 features (10 informative, 4 redundant), fixed
+// (random_state 42) so every run and every machine sees the same data; the run's seed only
+// changes the splits, the initialisation and the shuffling.
+data::LabeledData synthetic_data(DType dtype) {
+  data::MakeClassificationOptions o;
+  o.n_samples = 12000;
+  o.n_features = 20;
+  o.n_informative = 10;
+  o.n_redundant = 4;
+  o.n_classes = 5;
+  o.n_clusters_per_class = 2;
+  o.class_sep = 1.0;
+  o.random_state = 42;
+  o.dtype = dtype;
+  return data::make_classification(o);
+}
+
+std::vector<std::string> numbered_classes(int64_t n) {
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < n; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+int64_t max_label(const Tensor& y) {
+  if (y.numel() == 0) return -1;
+  const int64_t* p = y.contiguous().data_ptr<int64_t>();
+  int64_t m = -1;
+  for (int64_t i = 0; i < y.numel(); ++i) {
+    if (p[i] < 0) throw UsageError("label " + std::to_string(p[i]) + " at row " +
+                                   std::to_string(i + 1) + " is negative");
+    m = std::max(m, p[i]);
+  }
+  return m;
+}
+
+// Splits off `fraction` of (X, y) with a seeded permutation: {rest, held_out}.
+std::pair<Split, Split> hold_out(const Tensor& X, const Tensor& y, double fraction,
+                                 uint64_t seed) {
+  auto s = data::train_test_split(X, y, fraction, seed, /*shuffle=*/true);
+  return {Split{s.X_train.contiguous(), s.y_train.contiguous()},
+          Split{s.X_test.contiguous(), s.y_test.contiguous()}};
+}
+
+}  // namespace
+
+bool fashion_mnist_installed() { return data::fashion_mnist_available(); }
+
+std::string default_data_spec() { return fashion_mnist_installed() ? "fashion-mnist" : "synthetic"; }
+
+DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed,
+                       double valid_fraction) {
+  DataSets d;
+  d.spec = spec;
+  Split train_all;
+  bool standardize = false;
+  if (spec == "fashion-mnist" || spec.rfind("idx:", 0) == 0) {
+    data::IdxDataset idx;
+    if (spec == "fashion-mnist") {
+      if (!fashion_mnist_installed()) throw UsageError(kInstallHint);
+      idx = data::load_fashion_mnist(data::kFashionMnistDir, dtype);
+      d.description = std::string("Fashion-MNIST (") + data::kFashionMnistDir + ")";
+      d.class_names = data::fashion_mnist_classes();
+    } else {
+      std::string dir = spec.substr(4);
+      if (!fs::is_directory(dir))
+        throw UsageError("--data " + spec + ": " + dir + " is not a directory");
+      idx = data::load_idx_dataset(dir, dtype);
+      d.description = "IDX files in " + dir;
+    }
+    train_all = {idx.train_images, idx.train_labels};
+    d.test = {idx.test_images.contiguous(), idx.test_labels.contiguous()};
+    d.num_classes = idx.num_classes;
+  } else if (spec.rfind("csv:", 0) == 0) {
+    std::string file = spec.substr(4);
+    if (!fs::exists(file)) throw UsageError("--data " + spec + ": " + file + " does not exist");
+    data::CsvOptions o;
+    o.dtype = dtype;
+    auto csv = data::read_csv(file, o);
+    if (csv.features.size(0) < 10)
+      throw UsageError(file + ": " + std::to_string(csv.features.size(0)) +
+                       " rows; need at least 10 to split into train, valid and test");
+    auto [rest, test] = hold_out(csv.features, csv.labels, 0.2, seed);
+    train_all = rest;
+    d.test = test;
+    d.num_classes = csv.num_classes;
+    d.description = "CSV " + file;
+    standardize = true;
+  } else if (spec == "synthetic") {
+    auto s = synthetic_data(dtype);
+    auto [rest, test] = hold_out(s.X, s.y, 0.2, seed);
+    train_all = rest;
+    d.test = test;
+    d.num_classes = 5;
+    d.description = "synthetic (make_classification: 12000 samples, 20 features, 5 classes)";
+    standardize = true;
+  } else {
+    throw UsageError("--data " + spec +
+                     ": expected fashion-mnist, idx:DIR, csv:FILE or synthetic");
+  }
+  d.num_classes = std::max({d.num_classes, max_label(train_all.y) + 1, max_label(d.test.y) + 1});
+  if (d.class_names.size() != static_cast<size_t>(d.num_classes))
+    d.class_names = numbered_classes(d.num_classes);
+  auto [train, valid] = hold_out(train_all.X, train_all.y, valid_fraction, seed + 1);
+  d.train = train;
+  d.valid = valid;
+  if (standardize) {
+    d.standardizer.fit(d.train.X);
+    d.train.X = d.standardizer.transform(d.train.X).contiguous();
+    d.valid.X = d.standardizer.transform(d.valid.X).contiguous();
+    d.test.X = d.standardizer.transform(d.test.X).contiguous();
+  }
+  d.num_features = d.train.X.numel() / std::max<int64_t>(1, d.train.size());
+  for (Split* s : {&d.train, &d.valid, &d.test})
+    if (s->X.dim() != 2) s->X = s->X.reshape({s->size(), d.num_features});
+  return d;
+}
+
+void check_compatible(const Split& s, int64_t num_features, int64_t num_classes,
+                      const std::string& what) {
+  int64_t features = s.X.dim() >= 2 ? s.X.numel() / std::max<int64_t>(1, s.X.size(0)) : 0;
+  if (features != num_features)
+    throw UsageError(what + " has " + std::to_string(features) +
+                     " features per sample but the checkpoint's model expects " +
+                     std::to_string(num_features));
+  if (s.y.defined()) {
+    int64_t m = max_label(s.y);
+    if (m >= num_classes)
+      throw UsageError(what + ": label " + std::to_string(m) +
+                       " is out of range for the checkpoint's " + std::to_string(num_classes) +
+                       " classes (0.." + std::to_string(num_classes - 1) + ")");
+  }
+}
+
+}  // namespace gf::cli
