@@ -105,7 +105,7 @@ TEST(DataLoader, ShuffleIsAPermutationEachEpochAndSeeded) {
   EXPECT_NE(a1, a2);   // a new order each epoch
   EXPECT_EQ(a1, b1);   // same seed, same orders
   EXPECT_EQ(a2, b2);
-  EXPECT_NE(a1, c1);   // another seed, another order
+  EXPECT_NE(a1, c1);  // another seed, another order
 }
 
 TEST(DataLoader, GeneratorStateResumesTheSameOrder) {
@@ -129,9 +129,14 @@ TEST(DataLoader, GeneratorStateResumesTheSameOrder) {
 TEST(MakeClassification, Seed003ShapeDtypeAndBalance) {
   // Seed 003: make_classification(n_samples=100, n_features=5, n_classes=3, n_informative=4,
   // n_redundant=0), float64.
-  auto d = make_classification({.n_samples = 100, .n_features = 5, .n_informative = 4,
-                                .n_redundant = 0, .n_classes = 3, .flip_y = 0.0,
-                                .random_state = 0, .dtype = DType::Float64});
+  auto d = make_classification({.n_samples = 100,
+                                .n_features = 5,
+                                .n_informative = 4,
+                                .n_redundant = 0,
+                                .n_classes = 3,
+                                .flip_y = 0.0,
+                                .random_state = 0,
+                                .dtype = DType::Float64});
   EXPECT_EQ(d.X.shape(), (Shape{100, 5}));
   EXPECT_EQ(d.X.dtype(), DType::Float64);
   EXPECT_EQ(d.y.shape(), (Shape{100}));
@@ -139,12 +144,17 @@ TEST(MakeClassification, Seed003ShapeDtypeAndBalance) {
   std::vector<int> counts(3);
   for (double v : d.y.tolist()) counts.at(static_cast<std::size_t>(v))++;
   EXPECT_EQ(counts, (std::vector<int>{34, 33, 33}));  // 100 split evenly, remainder to class 0
-  auto again = make_classification({.n_samples = 100, .n_features = 5, .n_informative = 4,
-                                    .n_redundant = 0, .n_classes = 3, .flip_y = 0.0,
-                                    .random_state = 0, .dtype = DType::Float64});
+  auto again = make_classification({.n_samples = 100,
+                                    .n_features = 5,
+                                    .n_informative = 4,
+                                    .n_redundant = 0,
+                                    .n_classes = 3,
+                                    .flip_y = 0.0,
+                                    .random_state = 0,
+                                    .dtype = DType::Float64});
   EXPECT_EQ(d.X.tolist(), again.X.tolist());
-  auto other = make_classification({.n_features = 5, .n_informative = 4, .n_redundant = 0,
-                                    .n_classes = 3, .random_state = 1});
+  auto other = make_classification(
+      {.n_features = 5, .n_informative = 4, .n_redundant = 0, .n_classes = 3, .random_state = 1});
   EXPECT_NE(d.X.tolist(), other.X.to(DType::Float64).tolist());
   EXPECT_EQ(other.X.dtype(), default_dtype());
 }
@@ -152,10 +162,17 @@ TEST(MakeClassification, Seed003ShapeDtypeAndBalance) {
 TEST(MakeClassification, InformativeClustersSitOnHypercubeVertices) {
   // One cluster per class, 2 informative features: class means sit at (+-sep, +-sep).
   const double sep = 3.0;
-  auto d = make_classification({.n_samples = 4000, .n_features = 2, .n_informative = 2,
-                                .n_redundant = 0, .n_classes = 4, .n_clusters_per_class = 1,
-                                .flip_y = 0.0, .class_sep = sep, .shuffle = false,
-                                .random_state = 5, .dtype = DType::Float64});
+  auto d = make_classification({.n_samples = 4000,
+                                .n_features = 2,
+                                .n_informative = 2,
+                                .n_redundant = 0,
+                                .n_classes = 4,
+                                .n_clusters_per_class = 1,
+                                .flip_y = 0.0,
+                                .class_sep = sep,
+                                .shuffle = false,
+                                .random_state = 5,
+                                .dtype = DType::Float64});
   auto x = d.X.tolist();
   auto y = d.y.tolist();
   std::set<std::pair<int, int>> corners;
@@ -175,9 +192,16 @@ TEST(MakeClassification, InformativeClustersSitOnHypercubeVertices) {
 TEST(MakeClassification, RedundantRepeatedAndNoiseColumns) {
   // Unshuffled columns: [informative 0-1, redundant 2-3, repeated 4, noise 5]. One cluster per
   // class, so the two class means differ by 2*class_sep in some informative coordinate.
-  auto d = make_classification({.n_samples = 300, .n_features = 6, .n_informative = 2,
-                                .n_redundant = 2, .n_repeated = 1, .n_classes = 2,
-                                .n_clusters_per_class = 1, .flip_y = 0.0, .shuffle = false, .random_state = 11,
+  auto d = make_classification({.n_samples = 300,
+                                .n_features = 6,
+                                .n_informative = 2,
+                                .n_redundant = 2,
+                                .n_repeated = 1,
+                                .n_classes = 2,
+                                .n_clusters_per_class = 1,
+                                .flip_y = 0.0,
+                                .shuffle = false,
+                                .random_state = 11,
                                 .dtype = DType::Float64});
   auto x = d.X.tolist();
   const int f = 6;
@@ -218,8 +242,8 @@ TEST(MakeClassification, RedundantRepeatedAndNoiseColumns) {
 
 TEST(MakeClassification, WeightsFlipAndErrors) {
   // weights {0.75} means {0.75, 0.25}.
-  auto d = make_classification({.n_samples = 1000, .weights = {0.75}, .flip_y = 0.0,
-                                .random_state = 2});
+  auto d =
+      make_classification({.n_samples = 1000, .weights = {0.75}, .flip_y = 0.0, .random_state = 2});
   auto y = d.y.tolist();
   EXPECT_EQ(std::count(y.begin(), y.end(), 0.0), 750);
   auto flipped = make_classification({.n_samples = 1000, .flip_y = 1.0, .random_state = 2});
@@ -236,9 +260,12 @@ TEST(MakeClassification, WeightsFlipAndErrors) {
 }
 
 TEST(MakeBlobsAndMoons, ShapesCentresAndGeometry) {
-  auto b = make_blobs({.n_samples = 301, .n_features = 3,
+  auto b = make_blobs({.n_samples = 301,
+                       .n_features = 3,
                        .center_points = {{0, 0, 0}, {10, 10, 10}, {-10, 5, 0}},
-                       .cluster_std = 0.5, .random_state = 4, .dtype = DType::Float64});
+                       .cluster_std = 0.5,
+                       .random_state = 4,
+                       .dtype = DType::Float64});
   EXPECT_EQ(b.X.shape(), (Shape{301, 3}));
   auto x = b.X.tolist();
   auto y = b.y.tolist();
@@ -310,7 +337,8 @@ TEST(Standardizer, PopulationStatisticsAndZeroStd) {
   EXPECT_NEAR(s.inverse_transform(t).tolist()[1], 7.0, 1e-5);
   Standardizer restored(s.mean(), s.scale());
   EXPECT_EQ(restored.transform(X).tolist(), Z.tolist());
-  EXPECT_ERROR_WITH(s.transform(zeros({2, 3})), "expected samples of shape [2] (fitted), got X of "
-                                                "shape [2, 3]");
+  EXPECT_ERROR_WITH(s.transform(zeros({2, 3})),
+                    "expected samples of shape [2] (fitted), got X of "
+                    "shape [2, 3]");
   EXPECT_ERROR_WITH(Standardizer().transform(X), "not fitted");
 }

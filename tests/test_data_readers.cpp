@@ -67,23 +67,24 @@ TEST(ReadIdx, CorruptAndTruncatedFilesNameTheFault) {
       EXPECT_ERROR_WITH(read_idx(p), "read_idx: " + p + ": " + msg);
     }
   };
-  check("short", std::string("\0\0", 2), "truncated: 2 bytes, too small for the 4-byte IDX magic number");
+  check("short", std::string("\0\0", 2),
+        "truncated: 2 bytes, too small for the 4-byte IDX magic number");
   check("magic", std::string("\x12\x34\x08\x01", 4) + be32(3) + "abc",
         "bad magic number 0x12340801: not an IDX file");
   check("type", idx_header(0x0A, {3}) + "abc", "unknown data type byte 0xa");
   check("ndims0", idx_header(0x08, {}), "0 dimensions (supported: 1 to 8)");
   check("ndims9", idx_header(0x08, {1, 1, 1, 1, 1, 1, 1, 1, 1}), "9 dimensions");
-  check("dims", idx_header(0x08, {3, 4}).substr(0, 7), "truncated: the header needs 8 bytes of "
-                                                       "dimension sizes, found 3");
+  check("dims", idx_header(0x08, {3, 4}).substr(0, 7),
+        "truncated: the header needs 8 bytes of "
+        "dimension sizes, found 3");
   check("overflow", idx_header(0x0E, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}) + data12,
         "dims [4294967295, 4294967295, 4294967295] overflow when multiplied out");
-  check("trailing", idx_header(0x08, {2, 5}) + data12,
-        "expected 10 bytes of data, found");
+  check("trailing", idx_header(0x08, {2, 5}) + data12, "expected 10 bytes of data, found");
   // Truncated data: plain files are checked against the file size before reading.
   std::string p = dir + "/trunc.idx";
   write_bytes(p, idx_header(0x08, {60000, 28, 28}) + std::string(1000, 'x'));
-  EXPECT_ERROR_WITH(read_idx(p), "read_idx: " + p +
-                                     ": truncated: expected 47040000 bytes of data, found 1000");
+  EXPECT_ERROR_WITH(read_idx(p),
+                    "read_idx: " + p + ": truncated: expected 47040000 bytes of data, found 1000");
   // A gzip file whose dims claim more than deflate could expand it to is refused before
   // allocating; a plausible claim is read and found short.
   p = dir + "/huge.idx.gz";
@@ -121,7 +122,8 @@ TEST(FashionMnist, LoadsTheDebianPackageWhenInstalled) {
   EXPECT_EQ(d.num_classes, 10);
   const float* px = d.train_images.data_ptr<float>();
   float lo = 1, hi = 0;
-  for (int64_t i = 0; i < d.train_images.numel(); ++i) lo = std::min(lo, px[i]), hi = std::max(hi, px[i]);
+  for (int64_t i = 0; i < d.train_images.numel(); ++i)
+    lo = std::min(lo, px[i]), hi = std::max(hi, px[i]);
   EXPECT_EQ(lo, 0.0f);
   EXPECT_EQ(hi, 1.0f);
   std::vector<int> counts(10);
@@ -172,5 +174,6 @@ TEST(ReadCsv, ErrorsNameFileLineAndColumn) {
   EXPECT_ERROR_WITH(parse_csv("1\n2\n", "data.csv"), "need at least one feature and a label");
   EXPECT_ERROR_WITH(parse_csv("1,2\n", "data.csv", {.label_column = 5}),
                     "label_column 5 is out of range for 2 columns");
-  EXPECT_ERROR_WITH(read_csv("/nonexistent/data.csv"), "read_csv: /nonexistent/data.csv: cannot open");
+  EXPECT_ERROR_WITH(read_csv("/nonexistent/data.csv"),
+                    "read_csv: /nonexistent/data.csv: cannot open");
 }

@@ -110,7 +110,8 @@ TEST(Safetensors, CorruptFilesNameTheFileAndTheTensor) {
       {"short", st_file("{" + w + "}", data8).substr(0, 20), "truncated: header length"},
       {"json", st_file("{\"w\":", ""), "header is not valid JSON"},
       {"array", st_file("[1,2]", ""), "header is not a JSON object"},
-      {"deep", st_file(std::string(5000, '[') + std::string(5000, ']'), ""), "header JSON is nested deeper than 16 levels"},
+      {"deep", st_file(std::string(5000, '[') + std::string(5000, ']'), ""),
+       "header JSON is nested deeper than 16 levels"},
       {"dtype", st_file(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", "abcd"),
        "tensor 'w': dtype 'F16' is not supported"},
       {"negative", st_file(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data8),
@@ -136,14 +137,16 @@ TEST(Safetensors, CorruptFilesNameTheFileAndTheTensor) {
                R"("b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
                data8),
        "tensor 'b': data_offsets [4, 8] overlap the previous tensor 'a'"},
-      {"extra", st_file("{" + w + "}", data8 + "xyz"), "the data section has 11 bytes but "
-                                                        "the tensors cover 8"},
+      {"extra", st_file("{" + w + "}", data8 + "xyz"),
+       "the data section has 11 bytes but "
+       "the tensors cover 8"},
       {"offsets", st_file(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", data8),
        "tensor 'w': \"data_offsets\" must be an array [begin, end]"},
       {"missing", st_file(R"({"w":{"shape":[2],"data_offsets":[0,8]}})", data8),
        "tensor 'w': missing \"dtype\" string"},
-      {"meta", st_file(R"({"__metadata__":{"epoch":3}})", ""), "__metadata__ entry 'epoch' is "
-                                                                "not a string"},
+      {"meta", st_file(R"({"__metadata__":{"epoch":3}})", ""),
+       "__metadata__ entry 'epoch' is "
+       "not a string"},
       {"version", st_file(R"({"__metadata__":{"gradflow_format_version":"2"}})", ""),
        "gradflow_format_version '2' is not supported (this build reads version 1)"},
       {"utf8", st_file("{\"\xff\":1}", ""), "header is not valid JSON"},

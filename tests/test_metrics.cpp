@@ -21,9 +21,9 @@ Tensor preds() { return tensor({0, 1, 1, 1, 2, 0, 2}, DType::Int64); }
 TEST(Metrics, AccuracyFromIdsAndFromLogits) {
   EXPECT_DOUBLE_EQ(accuracy(preds(), labels()), 5.0 / 7.0);
   // Logits [N, C]: the arg-max of each row is the prediction (first on ties).
-  Tensor logits = tensor({2.0, 1.0, 0.5,    // 0
-                          0.1, 0.2, -1.0,   // 1
-                          3.0, 3.0, 1.0},   // tie -> 0
+  Tensor logits = tensor({2.0, 1.0, 0.5,   // 0
+                          0.1, 0.2, -1.0,  // 1
+                          3.0, 3.0, 1.0},  // tie -> 0
                          {3, 3}, DType::Float32);
   EXPECT_EQ(predicted_classes(logits).tolist(), (std::vector<double>{0, 1, 0}));
   EXPECT_DOUBLE_EQ(accuracy(logits, tensor({0, 1, 1}, DType::Int64)), 2.0 / 3.0);

@@ -12,7 +12,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
 }
@@ -98,8 +99,8 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
     for (int64_t c = 0; c < n; ++c) {
       double v = 0;
       if (c == label_col) {
-        GF_CHECK(parse_number(fields[c], v) && v >= 0 && v == std::floor(v) && v < 9.0e15, op,
-                 ":", line_no, ": column ", c + 1, ": label ", quoted(fields[c]),
+        GF_CHECK(parse_number(fields[c], v) && v >= 0 && v == std::floor(v) && v < 9.0e15, op, ":",
+                 line_no, ": column ", c + 1, ": label ", quoted(fields[c]),
                  " is not an integer >= 0");
         labels.push_back(v);
         d.num_classes = std::max(d.num_classes, static_cast<int64_t>(v) + 1);

@@ -25,11 +25,18 @@ struct RawIdx {
 
 std::size_t type_size(uint8_t type) {
   switch (type) {
-    case 0x08: case 0x09: return 1;
-    case 0x0B: return 2;
-    case 0x0C: case 0x0D: return 4;
-    case 0x0E: return 8;
-    default: return 0;
+    case 0x08:
+    case 0x09:
+      return 1;
+    case 0x0B:
+      return 2;
+    case 0x0C:
+    case 0x0D:
+      return 4;
+    case 0x0E:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -98,8 +105,8 @@ RawIdx read_raw(const std::string& path, const char* op) {
   uint64_t got = in.read(head, 4);
   GF_CHECK(got == 4, op, path, ": truncated: ", got,
            " bytes, too small for the 4-byte IDX magic number", gz_note(in));
-  GF_CHECK(head[0] == 0 && head[1] == 0, op, path, ": bad magic number 0x", std::hex,
-           be32(head), std::dec, ": not an IDX file (expected 0x00 0x00 <type> <ndims>)");
+  GF_CHECK(head[0] == 0 && head[1] == 0, op, path, ": bad magic number 0x", std::hex, be32(head),
+           std::dec, ": not an IDX file (expected 0x00 0x00 <type> <ndims>)");
   RawIdx raw;
   raw.type = head[2];
   const std::size_t esize = type_size(raw.type);
@@ -133,18 +140,19 @@ RawIdx read_raw(const std::string& path, const char* op) {
   } else {
     const uint64_t reachable = in.file_size() * 1032 + 4096;  // deflate's maximum ratio
     GF_CHECK(nbytes <= reachable, op, path, ": truncated or corrupt: dims ", raw.dims, " need ",
-             nbytes, " bytes of data, more than a ", in.file_size(),
-             "-byte gzip file can hold");
+             nbytes, " bytes of data, more than a ", in.file_size(), "-byte gzip file can hold");
   }
   raw.data.resize(nbytes);
   got = in.read(raw.data.data(), nbytes);
-  GF_CHECK(got == nbytes, op, path, ": truncated: expected ", nbytes, " bytes of data, found ",
-           got, gz_note(in));
+  GF_CHECK(got == nbytes, op, path, ": truncated: expected ", nbytes, " bytes of data, found ", got,
+           gz_note(in));
   unsigned char extra[64];
   uint64_t more = in.read(extra, sizeof extra);
   GF_CHECK(in.error().empty(), op, path, ": corrupt gzip data after the IDX data", gz_note(in));
-  GF_CHECK(more == 0, op, path, ": expected ", nbytes, " bytes of data, found trailing bytes "
-           "after them (dims ", raw.dims, ")");
+  GF_CHECK(more == 0, op, path, ": expected ", nbytes,
+           " bytes of data, found trailing bytes "
+           "after them (dims ",
+           raw.dims, ")");
   return raw;
 }
 
@@ -153,7 +161,9 @@ void decode(const RawIdx& raw, Out* out) {
   const unsigned char* b = raw.data.data();
   const std::size_t n = raw.data.size() / type_size(raw.type);
   switch (raw.type) {
-    case 0x08: for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(b[i]); break;
+    case 0x08:
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(b[i]);
+      break;
     case 0x09:
       for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(static_cast<int8_t>(b[i]));
       break;
@@ -162,7 +172,8 @@ void decode(const RawIdx& raw, Out* out) {
         out[i] = static_cast<Out>(static_cast<int16_t>((b[2 * i] << 8) | b[2 * i + 1]));
       break;
     case 0x0C:
-      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(static_cast<int32_t>(be32(b + 4 * i)));
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<Out>(static_cast<int32_t>(be32(b + 4 * i)));
       break;
     case 0x0D:
       for (std::size_t i = 0; i < n; ++i) {
@@ -238,8 +249,7 @@ Tensor read_idx(const std::string& path) {
 }
 
 IdxDataset load_idx_dataset(const std::string& dir, DType dtype) {
-  GF_CHECK(is_floating(dtype), "load_idx_dataset: dtype must be floating, got ",
-           dtype_name(dtype));
+  GF_CHECK(is_floating(dtype), "load_idx_dataset: dtype must be floating, got ", dtype_name(dtype));
   Split train = load_split(dir, "train", dtype);
   Split test = load_split(dir, "t10k", dtype);
   GF_CHECK(train.images.size(1) == test.images.size(1), "load_idx_dataset: ", dir,
@@ -271,8 +281,8 @@ IdxDataset load_fashion_mnist(const std::string& dir, DType dtype) {
 }
 
 const std::vector<std::string>& fashion_mnist_classes() {
-  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                 "Coat",        "Sandal",  "Shirt",    "Sneaker",
+  static const std::vector<std::string> names = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                                 "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                                  "Bag",         "Ankle boot"};
   return names;
 }

@@ -17,8 +17,8 @@ std::vector<int64_t> class_ids(const Tensor& t, const char* op, const char* what
   std::vector<double> v = t.tolist();
   std::vector<int64_t> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
-    GF_CHECK(std::isfinite(v[i]) && v[i] == std::floor(v[i]), op, ": ", what, "[", i, "] = ",
-             v[i], " is not a class id");
+    GF_CHECK(std::isfinite(v[i]) && v[i] == std::floor(v[i]), op, ": ", what, "[", i, "] = ", v[i],
+             " is not a class id");
     out[i] = static_cast<int64_t>(v[i]);
   }
   return out;
@@ -164,8 +164,8 @@ std::string classification_report(const Tensor& confusion,
 }
 
 std::string classification_report(const Tensor& pred_or_logits, const Tensor& labels,
-                                  int64_t num_classes,
-                                  const std::vector<std::string>& target_names, int digits) {
+                                  int64_t num_classes, const std::vector<std::string>& target_names,
+                                  int digits) {
   return classification_report(confusion_matrix(pred_or_logits, labels, num_classes), target_names,
                                digits);
 }
@@ -177,7 +177,8 @@ std::string format_confusion_matrix(const Tensor& confusion,
   const int64_t c = confusion.size(0);
   std::vector<double> m = confusion.tolist();
   std::vector<std::string> names = class_names;
-  for (int64_t k = static_cast<int64_t>(names.size()); k < c; ++k) names.push_back(std::to_string(k));
+  for (int64_t k = static_cast<int64_t>(names.size()); k < c; ++k)
+    names.push_back(std::to_string(k));
   std::size_t label_w = std::string("true \\ pred").size(), cell_w = 1;
   for (int64_t k = 0; k < c; ++k) label_w = std::max(label_w, names[k].size());
   for (double v : m) cell_w = std::max(cell_w, std::to_string(static_cast<int64_t>(v)).size());

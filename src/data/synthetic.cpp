@@ -73,9 +73,9 @@ LabeledData make_classification(const MakeClassificationOptions& o) {
            op, "sizes must be positive (n_samples=", o.n_samples, ", n_features=", o.n_features,
            ", n_informative=", o.n_informative, ", n_classes=", o.n_classes,
            ", n_clusters_per_class=", o.n_clusters_per_class, ")");
-  GF_CHECK(o.n_informative + o.n_redundant + o.n_repeated <= o.n_features, op,
-           "n_informative (", o.n_informative, ") + n_redundant (", o.n_redundant,
-           ") + n_repeated (", o.n_repeated, ") must not exceed n_features (", o.n_features, ")");
+  GF_CHECK(o.n_informative + o.n_redundant + o.n_repeated <= o.n_features, op, "n_informative (",
+           o.n_informative, ") + n_redundant (", o.n_redundant, ") + n_repeated (", o.n_repeated,
+           ") must not exceed n_features (", o.n_features, ")");
   const int64_t n_clusters = o.n_classes * o.n_clusters_per_class;
   GF_CHECK(o.n_informative >= 62 || n_clusters <= (int64_t{1} << o.n_informative), op,
            "n_classes (", o.n_classes, ") * n_clusters_per_class (", o.n_clusters_per_class,
@@ -196,7 +196,8 @@ LabeledData make_blobs(const MakeBlobsOptions& o) {
     GF_CHECK(o.centers >= 1, op, "centers must be >= 1, got ", o.centers);
     centers.assign(static_cast<std::size_t>(o.centers), std::vector<double>(f));
     for (auto& c : centers)
-      for (double& v : c) v = o.center_box_low + (o.center_box_high - o.center_box_low) * g.uniform();
+      for (double& v : c)
+        v = o.center_box_low + (o.center_box_high - o.center_box_low) * g.uniform();
   }
   for (const auto& c : centers)
     GF_CHECK(static_cast<int64_t>(c.size()) == f, op, "a centre has ", c.size(),

@@ -22,21 +22,27 @@ namespace gf::io {
 namespace {
 
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // as the reference implementation
-constexpr int kMaxJsonDepth = 16;                   // a valid header needs 3
+constexpr int kMaxJsonDepth = 16;                  // a valid header needs 3
 
 // safetensors dtype names, and their rank in the reference writer's sort (larger first).
 const char* st_dtype_name(DType d) {
   switch (d) {
-    case DType::Float32: return "F32";
-    case DType::Float64: return "F64";
-    default: return "I64";
+    case DType::Float32:
+      return "F32";
+    case DType::Float64:
+      return "F64";
+    default:
+      return "I64";
   }
 }
 int st_dtype_rank(DType d) {  // position in safetensors' Dtype enum: F32 < F64 < I64
   switch (d) {
-    case DType::Float32: return 0;
-    case DType::Float64: return 1;
-    default: return 2;
+    case DType::Float32:
+      return 0;
+    case DType::Float64:
+      return 1;
+    default:
+      return 2;
   }
 }
 
@@ -59,8 +65,10 @@ int json_depth(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -114,10 +122,14 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
     e.name = name;
     const std::string dname = dt->get<std::string>();
     std::size_t esize = 0;
-    if (dname == "F32") e.dtype = DType::Float32, esize = 4;
-    else if (dname == "F64") e.dtype = DType::Float64, esize = 8;
-    else if (dname == "I64") e.dtype = DType::Int64, esize = 8;
-    else detail::fail(where, "dtype '", dname, "' is not supported (gradflow reads F32, F64, I64)");
+    if (dname == "F32")
+      e.dtype = DType::Float32, esize = 4;
+    else if (dname == "F64")
+      e.dtype = DType::Float64, esize = 8;
+    else if (dname == "I64")
+      e.dtype = DType::Int64, esize = 8;
+    else
+      detail::fail(where, "dtype '", dname, "' is not supported (gradflow reads F32, F64, I64)");
     GF_CHECK(sh->size() <= Shape::kMaxDims, where, "shape has ", sh->size(),
              " dimensions; at most ", Shape::kMaxDims, " are supported");
     uint64_t numel = 1;
@@ -126,7 +138,8 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
       GF_CHECK(d.is_number_unsigned(), where, "shape ", sh->dump(),
                " must hold non-negative integers");
       uint64_t dv = d.get<uint64_t>();
-      GF_CHECK(dv <= static_cast<uint64_t>(INT64_MAX), where, "shape ", sh->dump(), " is too large");
+      GF_CHECK(dv <= static_cast<uint64_t>(INT64_MAX), where, "shape ", sh->dump(),
+               " is too large");
       overflow = overflow || __builtin_mul_overflow(numel, dv, &numel);
       e.shape.push_back(static_cast<int64_t>(dv));
     }
@@ -169,7 +182,7 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
 }
 
 struct Prepared {
-  std::string head;  // 8-byte length + padded JSON
+  std::string head;                                    // 8-byte length + padded JSON
   std::vector<std::pair<std::string, Tensor>> sorted;  // contiguous tensors in file order
 };
 
@@ -242,7 +255,8 @@ uint64_t check_header_length(const unsigned char* b, uint64_t file_size, const s
 }  // namespace
 
 bool SafetensorsFile::contains(const std::string& name) const {
-  return std::any_of(tensors.begin(), tensors.end(), [&](const auto& p) { return p.first == name; });
+  return std::any_of(tensors.begin(), tensors.end(),
+                     [&](const auto& p) { return p.first == name; });
 }
 
 const Tensor& SafetensorsFile::at(const std::string& name) const {
@@ -289,8 +303,8 @@ SafetensorsFile load_safetensors(const std::string& path) {
                                                        &std::fclose);
   GF_CHECK(file != nullptr, "load_safetensors: ", path, ": cannot open: ", std::strerror(errno));
   struct stat st {};
-  GF_CHECK(::fstat(::fileno(file.get()), &st) == 0 && S_ISREG(st.st_mode), "load_safetensors: ",
-           path, ": not a regular file");
+  GF_CHECK(::fstat(::fileno(file.get()), &st) == 0 && S_ISREG(st.st_mode),
+           "load_safetensors: ", path, ": not a regular file");
   const auto file_size = static_cast<uint64_t>(st.st_size);
   unsigned char len_bytes[8] = {};
   std::size_t got = std::fread(len_bytes, 1, 8, file.get());

@@ -6,9 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <gradflow/error.hpp>
+#include <string>
 
 namespace gf::test {
 
@@ -42,13 +41,13 @@ inline std::string read_bytes(const std::string& path) {
 }  // namespace gf::test
 
 // Asserts that `stmt` throws gf::Error with `substring` in what().
-#define EXPECT_ERROR_WITH(stmt, substring)                                              \
-  do {                                                                                  \
-    try {                                                                               \
-      stmt;                                                                             \
-      ADD_FAILURE() << "expected gf::Error containing \"" << (substring) << "\"";       \
-    } catch (const ::gf::Error& e) {                                                    \
-      EXPECT_NE(std::string(e.what()).find(substring), std::string::npos)               \
-          << "message: " << e.what() << "\nexpected to contain: " << (substring);       \
-    }                                                                                   \
+#define EXPECT_ERROR_WITH(stmt, substring)                                        \
+  do {                                                                            \
+    try {                                                                         \
+      stmt;                                                                       \
+      ADD_FAILURE() << "expected gf::Error containing \"" << (substring) << "\""; \
+    } catch (const ::gf::Error& e) {                                              \
+      EXPECT_NE(std::string(e.what()).find(substring), std::string::npos)         \
+          << "message: " << e.what() << "\nexpected to contain: " << (substring); \
+    }                                                                             \
   } while (0)

@@ -23,8 +23,8 @@ namespace gf::data {
 enum class CsvHeader { Auto, Present, Absent };  // Auto: a first row with any non-number
 
 struct CsvOptions {
-  int64_t label_column = -1;   // 0-based; negative counts from the end (-1 = last)
-  bool has_labels = true;      // false: every column is a feature (prediction inputs)
+  int64_t label_column = -1;  // 0-based; negative counts from the end (-1 = last)
+  bool has_labels = true;     // false: every column is a feature (prediction inputs)
   CsvHeader has_header = CsvHeader::Auto;
   char delimiter = ',';
   std::optional<DType> dtype;  // features' dtype; nullopt: default_dtype()
@@ -39,7 +39,6 @@ struct CsvData {
 
 CsvData read_csv(const std::string& path, const CsvOptions& options = {});
 // Same, from text in memory (`source` names it in errors; used by the fuzz targets).
-CsvData parse_csv(std::string_view text, const std::string& source,
-                  const CsvOptions& options = {});
+CsvData parse_csv(std::string_view text, const std::string& source, const CsvOptions& options = {});
 
 }  // namespace gf::data

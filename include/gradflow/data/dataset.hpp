@@ -59,7 +59,10 @@ class DataLoader {
     using difference_type = std::ptrdiff_t;
     Iterator(const DataLoader* loader, int64_t batch) : loader_(loader), batch_(batch) {}
     Batch operator*() const { return loader_->batch(batch_); }
-    Iterator& operator++() { ++batch_; return *this; }
+    Iterator& operator++() {
+      ++batch_;
+      return *this;
+    }
     bool operator==(const Iterator& o) const { return batch_ == o.batch_; }
     bool operator!=(const Iterator& o) const { return batch_ != o.batch_; }
 

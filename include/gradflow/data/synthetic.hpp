@@ -22,13 +22,15 @@ struct MakeClassificationOptions {
   int64_t n_repeated = 0;
   int64_t n_classes = 2;
   int64_t n_clusters_per_class = 2;
-  std::vector<double> weights;  // class proportions (n_classes or n_classes-1 values); empty = equal
-  double flip_y = 0.01;         // fraction of labels replaced by a random class
-  double class_sep = 1.0;       // hypercube side is 2*class_sep
-  bool hypercube = true;        // clusters on hypercube vertices (else a random polytope)
-  std::optional<double> shift = 0.0;  // nullopt: random shift in [-class_sep, class_sep] per feature
-  std::optional<double> scale = 1.0;  // nullopt: random scale in [1, 101] per feature
-  bool shuffle = true;                // shuffle samples and features
+  std::vector<double>
+      weights;             // class proportions (n_classes or n_classes-1 values); empty = equal
+  double flip_y = 0.01;    // fraction of labels replaced by a random class
+  double class_sep = 1.0;  // hypercube side is 2*class_sep
+  bool hypercube = true;   // clusters on hypercube vertices (else a random polytope)
+  std::optional<double> shift =
+      0.0;  // nullopt: random shift in [-class_sep, class_sep] per feature
+  std::optional<double> scale = 1.0;     // nullopt: random scale in [1, 101] per feature
+  bool shuffle = true;                   // shuffle samples and features
   std::optional<uint64_t> random_state;  // nullopt: drawn from the default generator
   std::optional<DType> dtype;            // nullopt: default_dtype()
 };
@@ -44,7 +46,7 @@ LabeledData make_classification(const MakeClassificationOptions& options = {});
 struct MakeBlobsOptions {
   int64_t n_samples = 100;
   int64_t n_features = 2;
-  int64_t centers = 3;             // number of centres drawn in center_box (when no centre_points)
+  int64_t centers = 3;  // number of centres drawn in center_box (when no centre_points)
   std::vector<std::vector<double>> center_points;  // explicit centres (overrides centers)
   double cluster_std = 1.0;
   double center_box_low = -10.0, center_box_high = 10.0;
