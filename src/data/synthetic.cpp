@@ -51,6 +51,8 @@ LabeledData finish(std::vector<double> X, std::vector<double> y, int64_t n, int6
 std::vector<std::vector<int>> hypercube_vertices(int64_t n, int64_t d, Generator& g) {
   const int64_t low = std::min<int64_t>(d, 30);  // sklearn also samples distinct low 30 bits
   const uint64_t count = uint64_t{1} << low;
+  GF_CHECK(static_cast<uint64_t>(n) <= count, "make_classification: ", n,
+           " clusters do not fit on distinct vertices of a ", low, "-dimensional hypercube");
   std::unordered_set<uint64_t> seen;
   std::vector<std::vector<int>> out;
   while (static_cast<int64_t>(out.size()) < n) {
