@@ -26,13 +26,13 @@ std::string device_for(const std::string& what, const std::string& file) {
                      "'); use .png or .svg");
 }
 
-bool device_available(const std::string& device) {
+bool device_available(plstream& p, const std::string& device) {
   const char* menu_storage[128];
   const char* name_storage[128];
   const char** menus = menu_storage;
   const char** names = name_storage;
   int n = 128;
-  plgDevs(&menus, &names, &n);
+  p.gFileDevs(&menus, &names, &n);
   for (int i = 0; i < n; ++i)
     if (device == names[i]) return true;
   return false;
@@ -51,14 +51,17 @@ Canvas::Canvas(const std::string& what, const std::string& file, int width, int 
   const std::string device = device_for(what, file);
   GF_CHECK(width >= 50 && height >= 50 && width <= 20000 && height <= 20000, what,
            ": image size ", width, "x", height, " is out of range (50..20000 pixels)");
-  GF_CHECK(device_available(device), what, ": PLplot has no '", device,
-           "' device; install Debian's plplot-driver-cairo");
   std::FILE* probe = std::fopen(file.c_str(), "wb");
   GF_CHECK(probe != nullptr, what, ": cannot write '", file, "': ", std::strerror(errno));
   std::fclose(probe);
 
   pls_ = std::make_unique<plstream>();
   plstream& p = *pls_;
+  if (!device_available(p, device)) {
+    pls_.reset();
+    ::gf::detail::fail(what, ": PLplot has no '", device,
+                       "' device; install Debian's plplot-driver-cairo");
+  }
   p.sdev(device.c_str());
   p.sfnam(file.c_str());
   p.spage(0, 0, width, height, 0, 0);
