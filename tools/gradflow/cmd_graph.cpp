@@ -2,11 +2,11 @@
 //   gradflow graph --expr "(x+y)*z" [--values x=-2,y=5,z=-4] --out graph.svg
 //   gradflow graph --model softmax|mlp [--hidden 256,128] --out graph.svg
 // The picture goes through Graphviz (gf::viz::render); --dot/--json also write the graph as text.
+#include <fstream>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/viz/expr.hpp>
 #include <gradflow/viz/graph.hpp>
 #include <gradflow/viz/trace.hpp>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -66,8 +66,7 @@ void run_expr(const GraphFlags& f) {
   } catch (const gf::Error& err) {
     throw UsageError(std::string("--expr: ") + err.what());
   }
-  std::cout << f.expr << " = " << e.result.item() << "  (" << e.variables.size()
-            << " variables)\n";
+  std::cout << f.expr << " = " << e.result.item() << "  (" << e.variables.size() << " variables)\n";
   if (e.result.requires_grad()) {  // retain_graph keeps the saved tensors for --show-saved
     if (f.trace) {
       std::cout << "backward pass, node by node:\n";
@@ -131,8 +130,10 @@ void setup(CLI::App& app) {
     if (flags->expr.empty() && flags->model.empty())
       throw UsageError("graph: give --expr \"(x+y)*z\" or --model softmax|mlp");
     try {
-      if (!flags->expr.empty()) run_expr(*flags);
-      else run_model(*flags);
+      if (!flags->expr.empty())
+        run_expr(*flags);
+      else
+        run_model(*flags);
     } catch (const UsageError&) {
       throw;
     } catch (const gf::Error& e) {

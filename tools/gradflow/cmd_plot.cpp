@@ -2,9 +2,9 @@
 //   gradflow plot --functions sigmoid,tanh,relu --range -10,10 [--points N] [--log-y] --out f.png
 //   gradflow plot --functions sigmoid --derivatives --out d.png   (f, f′, f″ by autograd)
 //   gradflow plot --metrics runs/NAME/metrics.csv [--out-dir DIR]  (curves.png, confusion.png)
+#include <filesystem>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/viz/plot.hpp>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -115,8 +115,7 @@ void run_metrics(const PlotFlags& f) {
 void setup(CLI::App& app) {
   auto flags = std::make_shared<PlotFlags>();
   auto* cmd = app.add_subcommand("plot", "Plot functions, or redraw a run's training pictures");
-  auto* fns = cmd->add_option("--functions", flags->functions,
-                              "Comma-separated: " + known_names());
+  auto* fns = cmd->add_option("--functions", flags->functions, "Comma-separated: " + known_names());
   auto* metrics = cmd->add_option("--metrics", flags->metrics,
                                   "A run's metrics.csv: redraw curves.png and confusion.png");
   fns->excludes(metrics);
@@ -134,10 +133,13 @@ void setup(CLI::App& app) {
                   "--metrics: folder for curves.png/confusion.png (default: the run folder)");
   cmd->callback([flags] {
     if (flags->functions.empty() && flags->metrics.empty())
-      throw UsageError("plot: give --functions sigmoid,tanh,relu or --metrics runs/NAME/metrics.csv");
+      throw UsageError(
+          "plot: give --functions sigmoid,tanh,relu or --metrics runs/NAME/metrics.csv");
     try {
-      if (!flags->functions.empty()) run_functions(*flags);
-      else run_metrics(*flags);
+      if (!flags->functions.empty())
+        run_functions(*flags);
+      else
+        run_metrics(*flags);
     } catch (const UsageError&) {
       throw;
     } catch (const gf::Error& e) {

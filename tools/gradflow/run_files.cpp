@@ -112,8 +112,8 @@ Checkpoint load_checkpoint(const std::string& path) {
         throw std::invalid_argument(std::string("metadata has no '") + key + "'");
     c.config = config_from_json(json::parse(file.metadata.at(kConfigKey)), path);
     c.progress = progress_from_json(json::parse(file.metadata.at(kProgressKey)));
-    for (auto& [name, v] : json::parse(file.metadata.at(kOptimizerKey)).items())
-      c.optimizer.scalars[name] = v.get<double>();
+    const json scalars = json::parse(file.metadata.at(kOptimizerKey));
+    for (auto& [name, v] : scalars.items()) c.optimizer.scalars[name] = v.get<double>();
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
