@@ -5,6 +5,7 @@
 #include "gradflow/autograd/engine.hpp"
 
 #include <atomic>
+#include <cmath>
 
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
@@ -16,6 +17,20 @@ namespace {
 
 std::atomic<uint64_t> g_next_visit{1};
 thread_local TraceHook t_trace_hook = nullptr;
+std::atomic<bool> g_detect_anomaly{false};
+
+bool has_nan(const Tensor& t) {
+  if (!is_floating(t.dtype())) return false;
+  for (double v : t.tolist())
+    if (std::isnan(v)) return true;
+  return false;
+}
+
+void check_anomaly(const Node& node, const std::vector<Tensor>& outs) {
+  for (std::size_t i = 0; i < outs.size(); ++i)
+    GF_CHECK(!(outs[i].defined() && has_nan(outs[i])), "Function '", node.name(),
+             "' returned nan values in its ", i, "th output.");
+}
 
 struct Capture {
   Node* node;
@@ -110,6 +125,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
              "retain_graph=true on the first backward if you need to do this");
     std::vector<Tensor> outs = node->apply(grads);
     if (t_trace_hook) t_trace_hook(*node, grads, outs);
+    if (g_detect_anomaly.load(std::memory_order_relaxed)) check_anomaly(*node, outs);
     grads.clear();
     if (!retain_graph) {
       node->release_saved();
@@ -125,6 +141,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
 }
 
 }  // namespace
+
+void set_detect_anomaly(bool on) { g_detect_anomaly = on; }
+bool is_anomaly_enabled() { return g_detect_anomaly; }
 
 void set_trace_hook(TraceHook hook) { t_trace_hook = hook; }
 TraceHook trace_hook() { return t_trace_hook; }

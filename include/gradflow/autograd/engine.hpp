@@ -18,6 +18,13 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs = {},
               bool retain_graph = false, bool create_graph = false);
 
+// Anomaly mode (torch.autograd.set_detect_anomaly): when on, the backward pass checks every
+// gradient a node produces and throws gf::Error at the first NaN, naming the node, e.g.
+// "Function 'DivBackward0' returned nan values in its 1th output." Off by default (it reads
+// every gradient); process-wide.
+void set_detect_anomaly(bool on);
+bool is_anomaly_enabled();
+
 // Called after each node runs during backward, on this thread only (for TraceGuard in viz):
 // the node, the gradients it received (one per output) and what it passed on (one per input).
 using TraceHook = void (*)(const struct Node& node, const std::vector<Tensor>& grad_in,
@@ -26,3 +33,8 @@ void set_trace_hook(TraceHook hook);  // nullptr turns tracing off
 TraceHook trace_hook();
 
 }  // namespace gf::autograd
+
+namespace gf {
+using autograd::is_anomaly_enabled;
+using autograd::set_detect_anomaly;
+}  // namespace gf
