@@ -5,6 +5,7 @@ usage: report.py ENGINE_GF.json ENGINE_TORCH.json [TRAIN.json] > BENCHMARKS.md
 Each *_TORCH file may hold a list of runs; medians are taken across them.
 """
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -73,6 +74,11 @@ def main():
         else:
             met = "yes" if ratio >= 10 else "no"
             print(f"| {label} | {g:.2f} | {t:.2f} | {ratio:.1f}× | {target} | {met} |")
+    floor = gf.get("mlp_gemm_floor")
+    if floor:
+        print(f"\nMLP 784-256-128-10 GEMM floor at batch 128 (8 raw cblas_sgemm calls per step): "
+              f"{floor:.0f} µs per step = {128 / floor * 1e6:,.0f} samples/s ceiling at "
+              f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'default')}.")
     if len(sys.argv) > 3:
         print(open(sys.argv[3]).read())
 
