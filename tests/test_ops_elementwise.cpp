@@ -362,3 +362,24 @@ TEST(OpsElementwise, OpCheckCatchesWrongGradients) {
   EXPECT_FALSE(check_values(f64({1, 2}), {1, 2.001}));
   EXPECT_FALSE(check_values(f64({1, 2}), {1, 2}, Shape{1, 2}));
 }
+
+TEST(OpsElementwise, SavingTheOutputMakesNoReferenceCycle) {
+  using UnaryFn = Tensor (*)(const Tensor&);
+  for (UnaryFn f : {UnaryFn(gf::exp), UnaryFn(gf::sqrt), UnaryFn(gf::sigmoid), UnaryFn(gf::tanh),
+                    UnaryFn(gf::relu)}) {
+    std::weak_ptr<autograd::Node> node;
+    {
+      Tensor x = f64({0.5, 2}).requires_grad_();
+      Tensor y = f(x);
+      node = y.grad_fn();
+      ASSERT_FALSE(node.expired());
+    }
+    EXPECT_TRUE(node.expired()) << "grad_fn kept alive by its own saved output";
+  }
+  std::weak_ptr<autograd::Node> node;
+  {
+    Tensor x = f64({0.5, 2}).requires_grad_();
+    node = pow(x, x).grad_fn();
+  }
+  EXPECT_TRUE(node.expired());
+}

@@ -36,20 +36,22 @@ Tensor reduce_grad(const Tensor& g, const Shape& shape) {
 template <const char* Name>
 struct SaveOneNode : Node {
   SavedTensor t;
+  bool is_output = false;
   std::string name() const override { return Name; }
   void release_saved() override { t.reset(); }
   std::vector<std::pair<std::string, Tensor>> saved() const override {
     if (!t.defined()) return {};
-    return {{"self", t.unpack()}};
+    return {{is_output ? "result" : "self", t.unpack()}};  // PyTorch's _saved_result / _saved_self
   }
 };
 
-// Records node N on out with input x, saving `keep` (x or out).
+// Records node N on out with input x, saving x or (save_output) out.
 template <class N>
 std::shared_ptr<N> record_saving(Tensor& out, const Tensor& x, bool save_output) {
   auto node = autograd::record<N>(out, {&x});
   if (node) {
     node->t = SavedTensor(save_output ? out : x, save_output);
+    node->is_output = save_output;
     node->has_saved = true;
   }
   return node;
