@@ -210,6 +210,30 @@ TEST_F(Cli, SigintStopsAtABatchAndResumesExactly) {
             without_seconds(last_line(read_text(dir_ / "stopped" / "metrics.csv"))));
 }
 
+TEST_F(Cli, SigkillLosesNothingButTheEpochInProgress) {
+  ASSERT_EQ(run(small("full") + " --epochs 4").status, 0);
+  std::string out = (dir_ / "killed").string();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    execl(kBinary.c_str(), kBinary.c_str(), "train", "--data", "synthetic", "--hidden", "32",
+          "--threads", "1", "--no-plots", "--epochs", "4", "--out", out.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 2000 && !fs::exists(dir_ / "killed" / "metrics.csv"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  Result resumed = run(small("killed") + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_EQ(without_seconds(last_line(read_text(dir_ / "full" / "metrics.csv"))),
+            without_seconds(last_line(read_text(dir_ / "killed" / "metrics.csv"))));
+}
+
 TEST_F(Cli, NanLossStopsNamingEpochAndBatch) {
   Result r = run(small("nan") + " --epochs 2 --optimizer sgd --lr 1e30");
   EXPECT_EQ(r.status, 1) << r.output;

@@ -192,6 +192,11 @@ void run_train(TrainFlags& flags) {
             << " weight_decay " << config.weight_decay << ", schedule " << config.schedule
             << ", batch " << config.batch_size << ", " << config.epochs << " epochs, seed "
             << config.seed << ", " << config.dtype << ", " << get_num_threads() << " threads\n";
+  if (flags.resume && progress.threads > 0 && progress.threads != get_num_threads())
+    std::cout << "note: the run so far used " << progress.threads << " threads, this one "
+              << get_num_threads() << "; results will not be bit-identical to an uninterrupted "
+              << "run (pass --threads " << progress.threads << ")\n";
+  progress.threads = get_num_threads();
   if (flags.resume)
     std::cout << "resuming from " << last_path << " at epoch " << progress.epoch + 1
               << (progress.batch > 0 ? ", batch " + std::to_string(progress.batch + 1) : "")

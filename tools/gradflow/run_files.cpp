@@ -38,7 +38,8 @@ json progress_json(const Progress& p) {
           {"best_epoch", p.best_epoch},
           {"num_features", p.num_features},
           {"num_classes", p.num_classes},
-          {"class_names", p.class_names}};
+          {"class_names", p.class_names},
+          {"threads", p.threads}};
 }
 
 Progress progress_from_json(const json& j) {
@@ -68,6 +69,7 @@ Progress progress_from_json(const json& j) {
   p.num_features = j.at("num_features").get<int64_t>();
   p.num_classes = j.at("num_classes").get<int64_t>();
   p.class_names = j.at("class_names").get<std::vector<std::string>>();
+  p.threads = j.value("threads", int64_t{0});
   if (p.epoch < 0 || p.batch < 0 || p.num_features < 1 || p.num_classes < 1)
     throw std::invalid_argument("negative epoch/batch or empty model sizes");
   return p;

@@ -52,6 +52,9 @@ struct Progress {
   int64_t best_epoch = 0;
   int64_t num_features = 0, num_classes = 0;
   std::vector<std::string> class_names;
+  // Threads of the run so far: reductions and GEMM partition work by thread count, so only a
+  // resume with the same count is bitwise equal to an uninterrupted run.
+  int64_t threads = 0;
 };
 
 struct Checkpoint {
