@@ -95,7 +95,8 @@ TEST(CrossEntropy, FusedBackwardEqualsTheRecordedOne) {
       Tensor z = randn({6, 4}, DType::Float64).requires_grad_();
       Tensor t = probs ? softmax(randn({6, 4}, DType::Float64), 1) : randint(0, 4, {6});
       Tensor l = F::cross_entropy(z, t, r);
-      Tensor go = r == Reduction::None ? randn({6}, DType::Float64) : scalar_tensor(0.7, DType::Float64);
+      Tensor go =
+          r == Reduction::None ? randn({6}, DType::Float64) : scalar_tensor(0.7, DType::Float64);
       Tensor recorded = autograd::grad({l}, {z}, {go}, true, /*create_graph=*/true)[0];
       EXPECT_TRUE(recorded.requires_grad());
       l.backward(go);
@@ -124,7 +125,8 @@ TEST(Losses, GradcheckAndGradgradcheck) {
   for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum}) {
     std::string n = names[static_cast<int>(r)];
     cases.push_back({"cross_entropy ids " + n,
-                     [=](const Inputs& x) { return F::cross_entropy(x[0], y, r); }, {{5, 3}}});
+                     [=](const Inputs& x) { return F::cross_entropy(x[0], y, r); },
+                     {{5, 3}}});
     cases.push_back({"cross_entropy probs " + n,
                      [=](const Inputs& x) { return F::cross_entropy(x[0], softmax(x[1], 1), r); },
                      {{5, 3}, {5, 3}}});
@@ -143,27 +145,33 @@ TEST(Losses, GradcheckAndGradgradcheck) {
                      },
                      {{4, 3}, {4, 3}}});
   }
-  cases.push_back({"cross_entropy unbatched",
-                   [](const Inputs& x) {
-                     return F::cross_entropy(x[0], scalar_tensor(1, DType::Int64));
-                   },
-                   {{4}}});
+  cases.push_back(
+      {"cross_entropy unbatched",
+       [](const Inputs& x) { return F::cross_entropy(x[0], scalar_tensor(1, DType::Int64)); },
+       {{4}}});
   cases.push_back({"mse_loss broadcast",
-                   [](const Inputs& x) { return F::mse_loss(x[0], x[1]); }, {{4, 3}, {3}}});
-  cases.push_back({"linear 2-D", [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
+                   [](const Inputs& x) { return F::mse_loss(x[0], x[1]); },
+                   {{4, 3}, {3}}});
+  cases.push_back({"linear 2-D",
+                   [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
                    {{5, 4}, {3, 4}, {3}}});
-  cases.push_back({"linear no bias", [](const Inputs& x) { return F::linear(x[0], x[1]); },
-                   {{5, 4}, {3, 4}}});
-  cases.push_back({"linear 1-D", [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
+  cases.push_back(
+      {"linear no bias", [](const Inputs& x) { return F::linear(x[0], x[1]); }, {{5, 4}, {3, 4}}});
+  cases.push_back({"linear 1-D",
+                   [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
                    {{4}, {3, 4}, {3}}});
-  cases.push_back({"linear 3-D", [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
+  cases.push_back({"linear 3-D",
+                   [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); },
                    {{2, 5, 4}, {3, 4}, {3}}});
   cases.push_back({"MLP: linear, relu, linear, cross_entropy",
                    [=](const Inputs& x) {
                      Tensor h = F::relu(F::linear(x[0], x[1], x[2]));
                      return F::cross_entropy(F::linear(h, x[3]), y);
                    },
-                   {{5, 4}, {6, 4}, {6}, {3, 6}}, away_from(0, 0.05), {}, /*gradgrad=*/false});
+                   {{5, 4}, {6, 4}, {6}, {3, 6}},
+                   away_from(0, 0.05),
+                   {},
+                   /*gradgrad=*/false});
   for (const OpCase& c : cases) EXPECT_TRUE(check_gradients(c));
 }
 
@@ -185,7 +193,8 @@ TEST(Losses, GradFnNamesAndShapes) {
   EXPECT_EQ(F::binary_cross_entropy_with_logits(z, sigmoid(z)).grad_fn_name(),
             "BinaryCrossEntropyWithLogitsBackward0");
   EXPECT_EQ(F::cross_entropy(randn({2, 3, 5}, DType::Float64), zeros({2, 5}, DType::Int64),
-                             Reduction::None).sizes(),
+                             Reduction::None)
+                .sizes(),
             Shape({2, 5}));
   EXPECT_EQ(F::softmax(z, 1).grad_fn_name(), "SoftmaxBackward0");  // F:: aliases
   EXPECT_EQ(F::log_softmax(z, 1).grad_fn_name(), "LogSoftmaxBackward0");
@@ -200,9 +209,9 @@ TEST(Losses, MseAndBceValues) {
   Tensor x = tensor({0.0, 1000, -1000, 2}, DType::Float64);
   Tensor t = tensor({1.0, 1, 1, 0.25}, DType::Float64);
   double s2 = 1 / (1 + std::exp(-2.0));
-  EXPECT_TRUE(check_values(F::binary_cross_entropy_with_logits(x, t, Reduction::None),
-                           {std::log(2.0), 0, 1000, -(0.25 * std::log(s2) + 0.75 * std::log(1 - s2))},
-                           {4}, 1e-13));
+  EXPECT_TRUE(check_values(
+      F::binary_cross_entropy_with_logits(x, t, Reduction::None),
+      {std::log(2.0), 0, 1000, -(0.25 * std::log(s2) + 0.75 * std::log(1 - s2))}, {4}, 1e-13));
 }
 
 TEST(OneHot, ValuesShapeDtypeAndInference) {
@@ -243,8 +252,10 @@ TEST(Functional, ErrorMessages) {
   m = error_of([&] { F::mse_loss(z, zeros({5})); });
   EXPECT_TRUE(has(m, "mse_loss")) << m;
   m = error_of([&] { F::binary_cross_entropy_with_logits(z, zeros({4})); });
-  EXPECT_TRUE(has(m, "binary_cross_entropy_with_logits: target size [4] must be the same as "
-                     "input size [4, 3]")) << m;
+  EXPECT_TRUE(has(m,
+                  "binary_cross_entropy_with_logits: target size [4] must be the same as "
+                  "input size [4, 3]"))
+      << m;
   m = error_of([&] { F::one_hot(tensor({0, 3}, DType::Int64), 3); });
   EXPECT_TRUE(has(m, "one_hot: class value 3 is out of range for 3 classes")) << m;
   m = error_of([&] { F::one_hot(tensor({-1}, DType::Int64), 3); });

@@ -24,8 +24,8 @@ std::string error_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST(Gather, Seed000PicksTheTargetLogitOfEachRow) {  // z[arange(n), y]
-  Tensor z = tensor({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {4, 3}, DType::Float64)
-                 .requires_grad_();
+  Tensor z =
+      tensor({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {4, 3}, DType::Float64).requires_grad_();
   Tensor y = tensor({2, 0, 1, 2}, DType::Int64);
   Tensor picked = z.gather(1, y.unsqueeze(1)).squeeze(1);
   EXPECT_TRUE(check_values(picked, {3, 4, 8, 12}, {4}));
@@ -78,9 +78,8 @@ TEST(CatStack, ValuesShapesAndNames) {
   Tensor m = cat({tensor({1}, DType::Int64), tensor({0.5}, DType::Float64)}, 0);
   EXPECT_EQ(m.dtype(), DType::Float64);
   EXPECT_TRUE(check_values(cat({zeros({0}, DType::Float64), a}, 0), {1, 2, 3, 4}, {2, 2}));
-  EXPECT_TRUE(check_values(stack({scalar_tensor(1, DType::Float64),
-                                  scalar_tensor(2, DType::Float64)}, 0),
-                           {1, 2}, {2}));
+  EXPECT_TRUE(check_values(
+      stack({scalar_tensor(1, DType::Float64), scalar_tensor(2, DType::Float64)}, 0), {1, 2}, {2}));
 }
 
 TEST(Indexing, GradcheckAndGradgradcheck) {
@@ -90,16 +89,28 @@ TEST(Indexing, GradcheckAndGradgradcheck) {
       {"gather dim 1", [=](const Inputs& x) { return gather(x[0], 1, gidx); }, {{3, 3}}},
       {"gather dim 0", [=](const Inputs& x) { return gather(x[0], 0, gidx.t()); }, {{3, 2}}},
       {"gather of a view",
-       [=](const Inputs& x) { return gather(t(x[0]) * x[1], 1, gidx); }, {{3, 3}, {3}}},
-      {"index_select dim 0", [=](const Inputs& x) { return index_select(x[0], 0, sidx); },
+       [=](const Inputs& x) { return gather(t(x[0]) * x[1], 1, gidx); },
+       {{3, 3}, {3}}},
+      {"index_select dim 0",
+       [=](const Inputs& x) { return index_select(x[0], 0, sidx); },
        {{4, 3}}},
       {"index_select dim 1 squared",
-       [=](const Inputs& x) { return index_select(x[0] * x[0], 1, sidx); }, {{2, 4, 2}}},
-      {"cat dim 0", [](const Inputs& x) { return cat({x[0], x[1] * x[1]}, 0); },
+       [=](const Inputs& x) { return index_select(x[0] * x[0], 1, sidx); },
+       {{2, 4, 2}}},
+      {"cat dim 0",
+       [](const Inputs& x) {
+         return cat({x[0], x[1] * x[1]}, 0);
+       },
        {{2, 3}, {1, 3}}},
-      {"cat dim -1", [](const Inputs& x) { return cat({x[0], x[1], x[0]}, -1); },
+      {"cat dim -1",
+       [](const Inputs& x) {
+         return cat({x[0], x[1], x[0]}, -1);
+       },
        {{2, 2}, {2, 3}}},
-      {"stack dim 1", [](const Inputs& x) { return stack({x[0], x[1] * x[0]}, 1); },
+      {"stack dim 1",
+       [](const Inputs& x) {
+         return stack({x[0], x[1] * x[0]}, 1);
+       },
        {{2, 3}, {2, 3}}},
   };
   for (const OpCase& c : cases) EXPECT_TRUE(check_gradients(c));
@@ -141,8 +152,10 @@ TEST(Indexing, ErrorMessages) {
   m = error_of([&] { index_select(x, 0, zeros({1, 1}, DType::Int64)); });
   EXPECT_TRUE(has(m, "index_select: index is supposed to be a vector")) << m;
   m = error_of([&] { cat({x, zeros({2, 4})}, 0); });
-  EXPECT_TRUE(has(m, "cat: sizes of tensors must match except in dimension 0. Expected size 3 "
-                     "but got size 4 for tensor number 1")) << m;
+  EXPECT_TRUE(has(m,
+                  "cat: sizes of tensors must match except in dimension 0. Expected size 3 "
+                  "but got size 4 for tensor number 1"))
+      << m;
   m = error_of([&] { cat({x, zeros({2})}, 0); });
   EXPECT_TRUE(has(m, "cat: tensors must have the same number of dimensions")) << m;
   m = error_of([&] { cat({}, 0); });
@@ -150,8 +163,10 @@ TEST(Indexing, ErrorMessages) {
   m = error_of([&] { cat({scalar_tensor(1)}, 0); });
   EXPECT_TRUE(has(m, "cat: zero-dimensional tensor (at position 0) cannot be concatenated")) << m;
   m = error_of([&] { stack({x, zeros({3, 2})}, 0); });
-  EXPECT_TRUE(has(m, "stack: expects each tensor to be equal size, but got [2, 3] at entry 0 "
-                     "and [3, 2] at entry 1")) << m;
+  EXPECT_TRUE(has(m,
+                  "stack: expects each tensor to be equal size, but got [2, 3] at entry 0 "
+                  "and [3, 2] at entry 1"))
+      << m;
   m = error_of([&] { cat({x, x}, 2); });
   EXPECT_TRUE(has(m, "cat")) << m;
 }

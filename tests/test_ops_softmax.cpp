@@ -34,9 +34,9 @@ TEST(Softmax, StableAtPlusMinus1000) {
   for (DType dt : {DType::Float32, DType::Float64}) {
     Tensor x = tensor({1000, -1000, 0, 1000, 1000, -1000}, {2, 3}, dt);
     EXPECT_TRUE(check_values(softmax(x, 1), {1, 0, 0, 0.5, 0.5, 0}, {2, 3}, 1e-7, 0));
-    EXPECT_TRUE(check_values(log_softmax(x, 1),
-                             {0, -2000, -1000, -std::log(2.0), -std::log(2.0), -2000 - std::log(2.0)},
-                             {2, 3}, 1e-6, 0));
+    EXPECT_TRUE(check_values(
+        log_softmax(x, 1), {0, -2000, -1000, -std::log(2.0), -std::log(2.0), -2000 - std::log(2.0)},
+        {2, 3}, 1e-6, 0));
     EXPECT_TRUE(check_values(logsumexp(x, 1), {1000, 1000 + std::log(2.0)}, {2}, 1e-7, 0));
     // over dim 0 (the strided kernel)
     EXPECT_TRUE(check_values(softmax(x, 0), {0.5, 0, 1, 0.5, 1, 0}, {2, 3}, 1e-7, 0));
@@ -91,20 +91,23 @@ TEST(Softmax, GradcheckAndGradgradcheck) {
   std::vector<OpCase> cases;
   for (int64_t d : {0, 1, 2, -1}) {
     std::string s = std::to_string(d);
-    cases.push_back({"softmax dim " + s, [d](const Inputs& x) { return softmax(x[0], d); },
-                     {{2, 3, 4}}});
+    cases.push_back(
+        {"softmax dim " + s, [d](const Inputs& x) { return softmax(x[0], d); }, {{2, 3, 4}}});
     cases.push_back({"log_softmax dim " + s,
-                     [d](const Inputs& x) { return log_softmax(x[0], d); }, {{2, 3, 4}}});
-    cases.push_back({"logsumexp dim " + s,
-                     [d](const Inputs& x) { return logsumexp(x[0], d); }, {{2, 3, 4}}});
+                     [d](const Inputs& x) { return log_softmax(x[0], d); },
+                     {{2, 3, 4}}});
+    cases.push_back(
+        {"logsumexp dim " + s, [d](const Inputs& x) { return logsumexp(x[0], d); }, {{2, 3, 4}}});
   }
-  cases.push_back({"logsumexp keepdim",
-                   [](const Inputs& x) { return logsumexp(x[0], 1, true); }, {{3, 4}}});
+  cases.push_back(
+      {"logsumexp keepdim", [](const Inputs& x) { return logsumexp(x[0], 1, true); }, {{3, 4}}});
   cases.push_back({"softmax of a transposed view",
-                   [](const Inputs& x) { return softmax(t(x[0]), 1); }, {{4, 3}}});
+                   [](const Inputs& x) { return softmax(t(x[0]), 1); },
+                   {{4, 3}}});
   cases.push_back({"softmax 1-D", [](const Inputs& x) { return softmax(x[0], 0); }, {{5}}});
   cases.push_back({"softmax large logits",
-                   [](const Inputs& x) { return softmax(x[0] * 50.0, 1); }, {{2, 3}},
+                   [](const Inputs& x) { return softmax(x[0] * 50.0, 1); },
+                   {{2, 3}},
                    uniform(-0.2, 0.2)});
   for (const OpCase& c : cases) EXPECT_TRUE(check_gradients(c));
 }

@@ -94,7 +94,8 @@ void softmax_strided(const T* x, T* out, int64_t outer, int64_t n, int64_t inner
     const T* xb = x + o * n * inner;
     std::fill(m.begin(), m.end(), -std::numeric_limits<double>::infinity());
     for (int64_t k = 0; k < n; ++k)
-      for (int64_t i = 0; i < inner; ++i) m[i] = std::max(m[i], static_cast<double>(xb[k * inner + i]));
+      for (int64_t i = 0; i < inner; ++i)
+        m[i] = std::max(m[i], static_cast<double>(xb[k * inner + i]));
     for (int64_t i = 0; i < inner; ++i) {
       if (std::isinf(m[i])) m[i] = 0;
       s[i] = 0;
@@ -102,15 +103,16 @@ void softmax_strided(const T* x, T* out, int64_t outer, int64_t n, int64_t inner
     for (int64_t k = 0; k < n; ++k)
       for (int64_t i = 0; i < inner; ++i) s[i] += std::exp(xb[k * inner + i] - m[i]);
     if (mode == SoftmaxMode::LogSumExp) {
-      for (int64_t i = 0; i < inner; ++i) out[o * inner + i] = static_cast<T>(m[i] + std::log(s[i]));
+      for (int64_t i = 0; i < inner; ++i)
+        out[o * inner + i] = static_cast<T>(m[i] + std::log(s[i]));
       continue;
     }
     T* ob = out + o * n * inner;
     for (int64_t k = 0; k < n; ++k)
       for (int64_t i = 0; i < inner; ++i) {
         double v = xb[k * inner + i] - m[i];
-        ob[k * inner + i] = static_cast<T>(mode == SoftmaxMode::Softmax ? std::exp(v) / s[i]
-                                                                        : v - std::log(s[i]));
+        ob[k * inner + i] =
+            static_cast<T>(mode == SoftmaxMode::Softmax ? std::exp(v) / s[i] : v - std::log(s[i]));
       }
   }
 }

@@ -68,8 +68,9 @@ Rows class_rows(const Tensor& input, const Tensor& target, bool probs, const cha
   ids_shape.erase(input.dim() == 1 ? 0 : 1);
   bool ok = probs ? target.sizes() == input.sizes() : target.sizes() == ids_shape;
   GF_CHECK(ok, op, ": target of shape ", target.sizes(), " does not match input of shape ",
-           input.sizes(), probs ? " (probability targets have the input's shape)"
-                                : " (class ids have the input's shape without the class dim)");
+           input.sizes(),
+           probs ? " (probability targets have the input's shape)"
+                 : " (class ids have the input's shape without the class dim)");
   Rows r;
   r.none_shape = ids_shape;
   if (input.dim() == 1) {  // unbatched: one sample
@@ -91,7 +92,7 @@ Rows class_rows(const Tensor& input, const Tensor& target, bool probs, const cha
 
 Tensor unflatten_none(const Tensor& out, const Rows& r, Reduction reduction) {
   return reduction == Reduction::None && out.sizes() != r.none_shape ? reshape(out, r.none_shape)
-                                                                      : out;
+                                                                     : out;
 }
 
 // PyTorch records F.cross_entropy as NllLossBackward0 <- LogSoftmaxBackward0; gradflow fuses both
@@ -143,8 +144,7 @@ struct NllLossBackward0 : Node {
   Reduction reduction = Reduction::Mean;
   std::string name() const override { return "NllLossBackward0"; }
   std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {onehot_rows(target, classes, dtype, -1.0) *
-            row_scale(g[0], reduction, target.numel())};
+    return {onehot_rows(target, classes, dtype, -1.0) * row_scale(g[0], reduction, target.numel())};
   }
   void release_saved() override { target = Tensor(); }
 };
@@ -237,8 +237,10 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
 }
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
-  GF_CHECK(target.dtype() == DType::Int64, "nll_loss: expected target of dtype torch.int64 "
-           "(class ids), got ", dtype_name(target.dtype()));
+  GF_CHECK(target.dtype() == DType::Int64,
+           "nll_loss: expected target of dtype torch.int64 "
+           "(class ids), got ",
+           dtype_name(target.dtype()));
   Rows r = class_rows(log_probs, target, false, "nll_loss");
   Tensor x = r.x.contiguous();
   Tensor y = r.t.contiguous();
@@ -307,8 +309,10 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
 }
 
 Tensor one_hot(const Tensor& class_ids, int64_t num_classes) {
-  GF_CHECK(class_ids.dtype() == DType::Int64, "one_hot: expected class ids of dtype torch.int64, "
-           "got ", dtype_name(class_ids.dtype()));
+  GF_CHECK(class_ids.dtype() == DType::Int64,
+           "one_hot: expected class ids of dtype torch.int64, "
+           "got ",
+           dtype_name(class_ids.dtype()));
   Tensor ids = class_ids.contiguous();
   const int64_t* p = ids.data_ptr<int64_t>();
   int64_t n = ids.numel();

@@ -221,8 +221,8 @@ Tensor cat_impl(const std::vector<Tensor>& xs, int64_t& dim, std::vector<int64_t
     for (std::size_t d = 0; d < s.size(); ++d)
       GF_CHECK(static_cast<int64_t>(d) == dim || s[d] == rs[d],
                "cat: sizes of tensors must match except in dimension ", dim, ". Expected size ",
-               rs[d], " but got size ", s[d], " for tensor number ", i, " in the list (shapes ",
-               rs, " and ", s, ")");
+               rs[d], " but got size ", s[d], " for tensor number ", i, " in the list (shapes ", rs,
+               " and ", s, ")");
     sizes[i] = s[dim];
     out_shape[dim] += s[dim];
   }
@@ -252,11 +252,12 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "gather");
   GF_CHECK(index.dim() == x.dim() && x.dim() > 0,
            "gather: index tensor must have the same number of dimensions as input tensor, got "
-           "shapes ", index.sizes(), " (index) and ", x.sizes(), " (input)");
+           "shapes ",
+           index.sizes(), " (index) and ", x.sizes(), " (input)");
   for (int64_t d = 0; d < x.dim(); ++d)
-    GF_CHECK(d == dim || index.sizes()[d] <= x.sizes()[d], "gather: size of index ",
-             index.sizes(), " does not fit input ", x.sizes(), " at dimension ", d,
-             " (only dimension ", dim, " may be larger)");
+    GF_CHECK(d == dim || index.sizes()[d] <= x.sizes()[d], "gather: size of index ", index.sizes(),
+             " does not fit input ", x.sizes(), " at dimension ", d, " (only dimension ", dim,
+             " may be larger)");
   Tensor out = empty(index.sizes(), x.dtype());
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

@@ -3,7 +3,8 @@
 //   namespace F = gf::nn::functional;
 //   Tensor logits = F::linear(x, W, b);               // x Wᵀ + b, one GEMM (AddmmBackward0)
 //   Tensor loss = F::cross_entropy(logits, labels);  // labels: Int64 class ids, mean over batch
-//   loss.backward();                                  // dL/dlogits = (softmax(logits) − onehot) / N
+//   loss.backward();                                  // dL/dlogits = (softmax(logits) − onehot) /
+//   N
 //
 // Shapes follow PyTorch. Class dims: logits [N, C] with ids [N] or probabilities [N, C];
 // unbatched [C] with a 0-d id or probabilities [C]; [N, C, d1, ...] with ids [N, d1, ...].
