@@ -6,16 +6,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
-#include <regex>
-#include <sstream>
-
 #include <gradflow/gradflow.hpp>
 #include <gradflow/viz/expr.hpp>
 #include <gradflow/viz/graph.hpp>
 #include <gradflow/viz/plot.hpp>
 #include <gradflow/viz/trace.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 
 using namespace gf;
 namespace fs = std::filesystem;
@@ -276,14 +275,17 @@ TEST(VizRender, PngHasSignatureAndSize) {
 
 TEST(VizRender, ErrorsNameThePathAndTheProblem) {
   const std::string dot = "digraph { a -> b }";
-  EXPECT_NE(error_of([&] { viz::render(dot, "/nonexistent-dir/graph.svg"); })
-                .find("render: cannot write '/nonexistent-dir/graph.svg'"),
+  EXPECT_NE(error_of([&] {
+              viz::render(dot, "/nonexistent-dir/graph.svg");
+            }).find("render: cannot write '/nonexistent-dir/graph.svg'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { viz::render(dot, scratch("g.xyz").string()); })
-                .find("cannot tell the image format"),
+  EXPECT_NE(error_of([&] {
+              viz::render(dot, scratch("g.xyz").string());
+            }).find("cannot tell the image format"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { viz::render("digraph { a -> ", scratch("bad.svg").string()); })
-                .find("could not parse"),
+  EXPECT_NE(error_of([&] {
+              viz::render("digraph { a -> ", scratch("bad.svg").string());
+            }).find("could not parse"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(scratch("bad.svg")));
   viz::render(dot, scratch("g.dot").string());
@@ -315,7 +317,8 @@ TEST(VizPlot, LogScaleDerivativesAndSvg) {
   o.width = 1000;
   o.height = 400;
   o.file = scratch("sigmoid_derivatives.png").string();
-  viz::plot_with_derivatives("sigmoid", [](const Tensor& x) { return sigmoid(x); }, o);
+  viz::plot_with_derivatives(
+      "sigmoid", [](const Tensor& x) { return sigmoid(x); }, o);
   uint32_t w = 0, h = 0;
   ASSERT_TRUE(png_size(o.file, w, h));
   EXPECT_EQ(w, 1000u);
@@ -326,8 +329,9 @@ TEST(VizPlot, ErrorsNameThePlotAndTheProblem) {
   viz::PlotOptions o;
   o.file = "/nonexistent-dir/f.png";
   auto sig = viz::Function1D("s", [](double x) { return x; });
-  EXPECT_NE(error_of([&] { viz::plot_functions({sig}, o); })
-                .find("plot_functions: cannot write '/nonexistent-dir/f.png'"),
+  EXPECT_NE(error_of([&] {
+              viz::plot_functions({sig}, o);
+            }).find("plot_functions: cannot write '/nonexistent-dir/f.png'"),
             std::string::npos);
   o.file = scratch("f.jpg").string();
   EXPECT_NE(error_of([&] { viz::plot_functions({sig}, o); }).find("use .png or .svg"),
@@ -348,8 +352,9 @@ TEST(VizPlot, HeatmapConfusionAndCurves) {
   ASSERT_TRUE(png_size(scratch("jacobian.png"), w, h));
   EXPECT_EQ(w, 800u);
   EXPECT_EQ(h, 700u);
-  EXPECT_NE(error_of([&] { viz::heatmap(J, {"a"}, {}, scratch("j.png").string()); })
-                .find("1 row labels for 3 rows"),
+  EXPECT_NE(error_of([&] {
+              viz::heatmap(J, {"a"}, {}, scratch("j.png").string());
+            }).find("1 row labels for 3 rows"),
             std::string::npos);
 
   Tensor counts = tensor({5, 1, 0, 2, 7, 1, 0, 0, 9}, {3, 3}, DType::Int64);
@@ -361,8 +366,9 @@ TEST(VizPlot, HeatmapConfusionAndCurves) {
   ASSERT_TRUE(png_size(scratch("confusion.png"), w, h));
   EXPECT_EQ(w, 900u);
 
-  std::ofstream(scratch("metrics.csv")) << "epoch,train_loss,train_acc,valid_loss,valid_acc,seconds\n"
-                                        << "1,1.2,0.6,1.3,0.55,2.0\n2,0.8,0.75,0.9,0.7,2.1\n";
+  std::ofstream(scratch("metrics.csv"))
+      << "epoch,train_loss,train_acc,valid_loss,valid_acc,seconds\n"
+      << "1,1.2,0.6,1.3,0.55,2.0\n2,0.8,0.75,0.9,0.7,2.1\n";
   auto rows = viz::read_metrics_csv(scratch("metrics.csv").string());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1].epoch, 2);
@@ -374,12 +380,13 @@ TEST(VizPlot, HeatmapConfusionAndCurves) {
   EXPECT_EQ(h, 500u);
 
   std::ofstream(scratch("bad.csv")) << "epoch,train_loss\n1,abc\n";
-  EXPECT_NE(error_of([&] { viz::read_metrics_csv(scratch("bad.csv").string()); })
-                .find("line 2: 'abc' is not a number"),
+  EXPECT_NE(error_of([&] {
+              viz::read_metrics_csv(scratch("bad.csv").string());
+            }).find("line 2: 'abc' is not a number"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { viz::read_metrics_csv(scratch("missing.csv").string()); })
-                .find("cannot open"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { viz::read_metrics_csv(scratch("missing.csv").string()); }).find("cannot open"),
+      std::string::npos);
 }
 
 TEST(VizTrace, PrintsEachNodeInExecutionOrderWithLocalGradients) {
@@ -391,7 +398,8 @@ TEST(VizTrace, PrintsEachNodeInExecutionOrderWithLocalGradients) {
     EXPECT_EQ(guard.steps(), 5);  // Mul, Add and three AccumulateGrad
   }
   const std::string t = out.str();
-  const auto mul = t.find("[1] MulBackward0  receives 1"), add = t.find("AddBackward0  receives -4");
+  const auto mul = t.find("[1] MulBackward0  receives 1"),
+             add = t.find("AddBackward0  receives -4");
   ASSERT_NE(mul, std::string::npos) << t;
   ASSERT_NE(add, std::string::npos) << t;
   EXPECT_LT(mul, add);
@@ -420,13 +428,17 @@ TEST(VizExpr, ParsesEvaluatesAndReportsErrors) {
   EXPECT_EQ(d.count_label("SigmoidBackward0"), 1);
   EXPECT_EQ(d.count_label("a\\n ()"), 1);
 
-  EXPECT_NE(error_of([] { viz::parse_expression("(x+1", {{"x", 1}}); }).find("missing ')'"),
+  EXPECT_NE(error_of([] {
+              viz::parse_expression("(x+1", {{"x", 1}});
+            }).find("missing ')'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { viz::parse_expression("sin(x)", {{"x", 1}}); })
-                .find("unknown function 'sin'"),
+  EXPECT_NE(error_of([] {
+              viz::parse_expression("sin(x)", {{"x", 1}});
+            }).find("unknown function 'sin'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { viz::parse_expression("x*w", {{"x", 1}}); })
-                .find("variable 'w' has no value"),
+  EXPECT_NE(error_of([] {
+              viz::parse_expression("x*w", {{"x", 1}});
+            }).find("variable 'w' has no value"),
             std::string::npos);
   EXPECT_NE(error_of([] { viz::parse_values("x=abc"); }).find("'abc' (for x) is not a number"),
             std::string::npos);

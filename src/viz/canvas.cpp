@@ -13,8 +13,8 @@ namespace gf::viz::detail {
 
 namespace {
 
-const int kTab10[10][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-                           {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127},
+const int kTab10[10][3] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                           {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
                            {188, 189, 34},  {23, 190, 207}};
 
 std::string device_for(const std::string& what, const std::string& file) {
@@ -49,8 +49,8 @@ Canvas::Canvas(const std::string& what, const std::string& file, int width, int 
     : lock_(mutex()), width_(width), height_(height) {
   GF_CHECK(!file.empty(), what, ": no output file given");
   const std::string device = device_for(what, file);
-  GF_CHECK(width >= 50 && height >= 50 && width <= 20000 && height <= 20000, what,
-           ": image size ", width, "x", height, " is out of range (50..20000 pixels)");
+  GF_CHECK(width >= 50 && height >= 50 && width <= 20000 && height <= 20000, what, ": image size ",
+           width, "x", height, " is out of range (50..20000 pixels)");
   std::FILE* probe = std::fopen(file.c_str(), "wb");
   GF_CHECK(probe != nullptr, what, ": cannot write '", file, "': ", std::strerror(errno));
   std::fclose(probe);
@@ -83,8 +83,8 @@ Canvas::Canvas(const std::string& what, const std::string& file, int width, int 
 
 Canvas::~Canvas() { pls_.reset(); }  // plend1: the file is written here
 
-void Canvas::panel(double vx0, double vx1, double vy0, double vy1, double x0, double x1,
-                   double y0, double y1, bool log_y) {
+void Canvas::panel(double vx0, double vx1, double vy0, double vy1, double x0, double x1, double y0,
+                   double y1, bool log_y) {
   plstream& p = *pls_;
   p.vpor(vx0, vx1, vy0, vy1);
   p.wind(x0, x1, log_y ? std::log10(y0) : y0, log_y ? std::log10(y1) : y1);
@@ -156,11 +156,10 @@ void Canvas::legend(const std::vector<std::string>& names, const std::vector<int
   }
   PLFLT w = 0, h = 0;
   pls_->legend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-               position | PL_POSITION_INSIDE | PL_POSITION_VIEWPORT, 0.02, 0.02, 0.08,
-               kBackground, kLegendFrame, 1, 0, 0, n, opt.data(), 1.0, 1.0, 2.0, 0.0,
-               text_colours.data(), ctext.data(), nullptr, nullptr, nullptr, nullptr,
-               line_colours.data(), line_styles.data(), line_widths.data(), nullptr, nullptr,
-               nullptr, nullptr);
+               position | PL_POSITION_INSIDE | PL_POSITION_VIEWPORT, 0.02, 0.02, 0.08, kBackground,
+               kLegendFrame, 1, 0, 0, n, opt.data(), 1.0, 1.0, 2.0, 0.0, text_colours.data(),
+               ctext.data(), nullptr, nullptr, nullptr, nullptr, line_colours.data(),
+               line_styles.data(), line_widths.data(), nullptr, nullptr, nullptr, nullptr);
 }
 
 void Canvas::colour_map(bool diverging) {
@@ -190,8 +189,7 @@ std::string plain(const std::string& text) {
   return r;
 }
 
-void padded_range(const std::vector<std::vector<double>>& ys, bool log_y, double& lo,
-                  double& hi) {
+void padded_range(const std::vector<std::vector<double>>& ys, bool log_y, double& lo, double& hi) {
   lo = INFINITY;
   hi = -INFINITY;
   for (const auto& y : ys)
@@ -207,7 +205,10 @@ void padded_range(const std::vector<std::vector<double>>& ys, bool log_y, double
   }
   if (log_y) {
     double a = std::log10(lo), b = std::log10(hi);
-    if (b - a < 1e-12) { a -= 0.5; b += 0.5; }
+    if (b - a < 1e-12) {
+      a -= 0.5;
+      b += 0.5;
+    }
     double m = 0.05 * (b - a);
     lo = std::pow(10.0, a - m);
     hi = std::pow(10.0, b + m);

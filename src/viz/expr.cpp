@@ -48,17 +48,23 @@ class Parser {
   Tensor expr() {
     Tensor a = term();
     for (;;) {
-      if (accept('+')) a = a + term();
-      else if (accept('-')) a = a - term();
-      else return a;
+      if (accept('+'))
+        a = a + term();
+      else if (accept('-'))
+        a = a - term();
+      else
+        return a;
     }
   }
   Tensor term() {
     Tensor a = unary();
     for (;;) {
-      if (accept('*')) a = a * unary();
-      else if (accept('/')) a = a / unary();
-      else return a;
+      if (accept('*'))
+        a = a * unary();
+      else if (accept('/'))
+        a = a / unary();
+      else
+        return a;
     }
   }
   Tensor unary() {
@@ -139,8 +145,8 @@ std::map<std::string, double> parse_values(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
-    std::string pair = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                    : comma - start);
+    std::string pair =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!pair.empty()) {
       std::size_t eq = pair.find('=');
       GF_CHECK(eq != std::string::npos && eq > 0, "values: '", pair,

@@ -1,12 +1,13 @@
 // make_dot / make_dot_json: walks the backward graph from the outputs' grad_fns through
 // Node::next_edges (an explicit stack, never recursion) in the order torchviz's add_nodes
 // visits it, then prints DOT or JSON. The DOT attributes are torchviz's.
+#include "gradflow/viz/graph.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
 
 #include "gradflow/autograd/node.hpp"
-#include "gradflow/viz/graph.hpp"
 
 namespace gf::viz {
 

@@ -1,12 +1,13 @@
 // plot_functions (seed 000's plot_multiple_functions) and plot_with_derivatives (f, f′, f″ by
 // autograd), drawn with PLplot on a Canvas.
+#include "gradflow/viz/plot.hpp"
+
 #include <cmath>
 
 #include "canvas.hpp"
 #include "gradflow/autograd/engine.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
-#include "gradflow/viz/plot.hpp"
 
 namespace gf::viz {
 
@@ -15,8 +16,8 @@ namespace {
 using detail::Canvas;
 
 void check_range(const char* what, const PlotOptions& o) {
-  GF_CHECK(std::isfinite(o.start) && std::isfinite(o.end) && o.start < o.end, what,
-           ": the range [", o.start, ", ", o.end, "] is empty (start must be below end)");
+  GF_CHECK(std::isfinite(o.start) && std::isfinite(o.end) && o.start < o.end, what, ": the range [",
+           o.start, ", ", o.end, "] is empty (start must be below end)");
   GF_CHECK(o.points >= 2, what, ": need at least 2 points, got ", o.points);
 }
 
@@ -56,9 +57,8 @@ std::vector<double> for_log(std::vector<double> y, bool log_y) {
 // One panel of lines with legend. Viewport in page fractions.
 void draw_lines(Canvas& c, double vx0, double vx1, double vy0, double vy1,
                 const std::vector<double>& x, const std::vector<std::vector<double>>& ys,
-                const std::vector<std::string>& names, const std::vector<int>& styles,
-                bool log_y, const std::string& xlabel, const std::string& ylabel,
-                const std::string& title) {
+                const std::vector<std::string>& names, const std::vector<int>& styles, bool log_y,
+                const std::string& xlabel, const std::string& ylabel, const std::string& title) {
   double lo, hi;
   detail::padded_range(ys, log_y, lo, hi);
   c.panel(vx0, vx1, vy0, vy1, x.front(), x.back(), lo, hi, log_y);
@@ -87,8 +87,8 @@ void plot_functions(const std::vector<Function1D>& functions, const PlotOptions&
   }
   Canvas c("plot_functions", options.file, options.width, options.height);
   const double w = options.width, h = options.height;
-  draw_lines(c, 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, x, ys, names, {}, options.log_y, options.xlabel,
-             options.ylabel, options.title);
+  draw_lines(c, 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, x, ys, names, {}, options.log_y,
+             options.xlabel, options.ylabel, options.title);
 }
 
 void plot_with_derivatives(const std::string& name, const std::function<Tensor(const Tensor&)>& f,
@@ -118,11 +118,11 @@ void plot_with_derivatives(const std::string& name, const std::function<Tensor(c
   const std::string prime = "′", second = "″";
   Canvas c("plot_with_derivatives", options.file, options.width, options.height);
   const double w = options.width, h = options.height, mid = 0.5;
-  draw_lines(c, 95 / w, mid - 30 / w, 70 / h, 1 - 50 / h, xs, {values}, {name}, {}, options.log_y, options.xlabel,
-             name + "(x)", options.title);
-  draw_lines(c, mid + 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, xs, {d1, d2}, {name + prime, name + second}, {1, 2},
-             false, options.xlabel, "derivative", name + prime + " and " + name + second +
-             " (autograd)");
+  draw_lines(c, 95 / w, mid - 30 / w, 70 / h, 1 - 50 / h, xs, {values}, {name}, {}, options.log_y,
+             options.xlabel, name + "(x)", options.title);
+  draw_lines(c, mid + 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, xs, {d1, d2},
+             {name + prime, name + second}, {1, 2}, false, options.xlabel, "derivative",
+             name + prime + " and " + name + second + " (autograd)");
 }
 
 }  // namespace gf::viz

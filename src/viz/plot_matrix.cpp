@@ -19,8 +19,10 @@ using detail::Canvas;
 
 std::string format_value(double v, bool integral, int precision) {
   std::ostringstream s;
-  if (integral) s << static_cast<long long>(std::llround(v));
-  else s << std::fixed << std::setprecision(precision) << v;
+  if (integral)
+    s << static_cast<long long>(std::llround(v));
+  else
+    s << std::fixed << std::setprecision(precision) << v;
   return s.str();
 }
 
@@ -48,7 +50,8 @@ double parse_number(const std::string& what, const std::string& path, int line,
     if (used == cell.size()) return v;
   } catch (const std::exception&) {
   }
-  if (cell == "nan" || cell == "NaN" || cell.empty()) return std::numeric_limits<double>::quiet_NaN();
+  if (cell == "nan" || cell == "NaN" || cell.empty())
+    return std::numeric_limits<double>::quiet_NaN();
   ::gf::detail::fail(what, ": '", path, "' line ", line, ": '", cell, "' is not a number");
 }
 
@@ -61,10 +64,10 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
            "heatmap: expected a non-empty 2-D matrix, got shape ",
            matrix.defined() ? matrix.sizes() : Shape{});
   const int64_t R = matrix.size(0), C = matrix.size(1);
-  GF_CHECK(row_labels.empty() || static_cast<int64_t>(row_labels.size()) == R, "heatmap: ",
-           row_labels.size(), " row labels for ", R, " rows");
-  GF_CHECK(col_labels.empty() || static_cast<int64_t>(col_labels.size()) == C, "heatmap: ",
-           col_labels.size(), " column labels for ", C, " columns");
+  GF_CHECK(row_labels.empty() || static_cast<int64_t>(row_labels.size()) == R,
+           "heatmap: ", row_labels.size(), " row labels for ", R, " rows");
+  GF_CHECK(col_labels.empty() || static_cast<int64_t>(col_labels.size()) == C,
+           "heatmap: ", col_labels.size(), " column labels for ", C, " columns");
   std::vector<std::string> rows = row_labels, cols = col_labels;
   if (rows.empty())
     for (int64_t i = 0; i < R; ++i) rows.push_back(std::to_string(i));
@@ -120,8 +123,7 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
         const bool dark = diverging ? std::abs(t - 0.5) > 0.33 : t < 0.55;
         p.col0(dark ? detail::kWhite : detail::kBlack);
         p.schr(0, text_scale);
-        p.ptex(j + 0.5, y0 + 0.5, 1, 0, 0.5,
-               format_value(x, integral, options.precision).c_str());
+        p.ptex(j + 0.5, y0 + 0.5, 1, 0, 0.5, format_value(x, integral, options.precision).c_str());
         p.schr(0, 1.0);
       }
     }
@@ -131,8 +133,10 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
   for (int64_t i = 0; i < R; ++i)
     p.mtex("lv", 0.8, 1 - (i + 0.5) / R, 1.0, detail::plain(rows[i]).c_str());
   for (int64_t j = 0; j < C; ++j) {
-    if (vertical_cols) p.mtex("bv", 0.8, (j + 0.5) / C, 1.0, detail::plain(cols[j]).c_str());
-    else p.mtex("b", 1.6, (j + 0.5) / C, 0.5, detail::plain(cols[j]).c_str());
+    if (vertical_cols)
+      p.mtex("bv", 0.8, (j + 0.5) / C, 1.0, detail::plain(cols[j]).c_str());
+    else
+      p.mtex("b", 1.6, (j + 0.5) / C, 0.5, detail::plain(cols[j]).c_str());
   }
   p.schr(0, 1.0);
   if (!options.xlabel.empty())
@@ -156,9 +160,9 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
   PLFLT range[] = {lo, hi};
   const PLFLT* values[] = {range};
   p.colorbar(&bar_w, &bar_h, PL_COLORBAR_GRADIENT,
-             PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, 20 / W, 0,
-             22 / W, 1.0, detail::kBackground, detail::kBlack, 1, 0, 0, detail::kBlack, 0, 0,
-             label_opts, labels, 1, axis_opts, ticks, sub_ticks, n_values, values);
+             PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, 20 / W, 0, 22 / W, 1.0,
+             detail::kBackground, detail::kBlack, 1, 0, 0, detail::kBlack, 0, 0, label_opts, labels,
+             1, axis_opts, ticks, sub_ticks, n_values, values);
 }
 
 std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
@@ -173,16 +177,15 @@ std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
   };
   const int epoch = column("epoch"), tl = column("train_loss"), ta = column("train_acc"),
             vl = column("valid_loss"), va = column("valid_acc"), sec = column("seconds");
-  GF_CHECK(epoch >= 0, "read_metrics_csv: '", path, "' has no 'epoch' column (header: ", line,
-           ")");
+  GF_CHECK(epoch >= 0, "read_metrics_csv: '", path, "' has no 'epoch' column (header: ", line, ")");
   std::vector<MetricsRow> rows;
   int number = 1;
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line == "\r") continue;
     const std::vector<std::string> cells = split_csv(line);
-    GF_CHECK(cells.size() == header.size(), "read_metrics_csv: '", path, "' line ", number,
-             " has ", cells.size(), " cells, the header has ", header.size());
+    GF_CHECK(cells.size() == header.size(), "read_metrics_csv: '", path, "' line ", number, " has ",
+             cells.size(), " cells, the header has ", header.size());
     auto get = [&](int col) {
       return col < 0 ? std::numeric_limits<double>::quiet_NaN()
                      : parse_number("read_metrics_csv", path, number, cells[col]);
@@ -272,8 +275,7 @@ ConfusionMatrix read_confusion_csv(const std::string& path) {
   std::ifstream in(path);
   GF_CHECK(in.good(), "read_confusion_csv: cannot open '", path, "'");
   std::string line;
-  GF_CHECK(static_cast<bool>(std::getline(in, line)), "read_confusion_csv: '", path,
-           "' is empty");
+  GF_CHECK(static_cast<bool>(std::getline(in, line)), "read_confusion_csv: '", path, "' is empty");
   std::vector<std::string> header = split_csv(line);
   GF_CHECK(header.size() >= 2, "read_confusion_csv: '", path,
            "' header needs a corner cell and at least one class name");
@@ -286,8 +288,8 @@ ConfusionMatrix read_confusion_csv(const std::string& path) {
     ++number;
     if (line.empty() || line == "\r") continue;
     std::vector<std::string> cells = split_csv(line);
-    GF_CHECK(static_cast<int64_t>(cells.size()) == n + 1, "read_confusion_csv: '", path,
-             "' line ", number, " has ", cells.size(), " cells, expected ", n + 1);
+    GF_CHECK(static_cast<int64_t>(cells.size()) == n + 1, "read_confusion_csv: '", path, "' line ",
+             number, " has ", cells.size(), " cells, expected ", n + 1);
     for (int64_t j = 1; j <= n; ++j) {
       double v = parse_number("read_confusion_csv", path, number, cells[j]);
       GF_CHECK(std::isfinite(v) && v >= 0 && v == std::floor(v), "read_confusion_csv: '", path,
@@ -307,8 +309,8 @@ void write_confusion_csv(const Tensor& counts, const std::vector<std::string>& c
            "write_confusion_csv: expected a square matrix, got shape ",
            counts.defined() ? counts.sizes() : Shape{});
   const int64_t n = counts.size(0);
-  GF_CHECK(static_cast<int64_t>(class_names.size()) == n, "write_confusion_csv: ",
-           class_names.size(), " class names for ", n, " classes");
+  GF_CHECK(static_cast<int64_t>(class_names.size()) == n,
+           "write_confusion_csv: ", class_names.size(), " class names for ", n, " classes");
   std::ofstream out(path);
   GF_CHECK(out.good(), "write_confusion_csv: cannot write '", path, "'");
   const std::vector<double> v = counts.tolist();
@@ -317,7 +319,8 @@ void write_confusion_csv(const Tensor& counts, const std::vector<std::string>& c
   out << "\n";
   for (int64_t i = 0; i < n; ++i) {
     out << class_names[i];
-    for (int64_t j = 0; j < n; ++j) out << "," << static_cast<long long>(std::llround(v[i * n + j]));
+    for (int64_t j = 0; j < n; ++j)
+      out << "," << static_cast<long long>(std::llround(v[i * n + j]));
     out << "\n";
   }
   GF_CHECK(out.good(), "write_confusion_csv: writing '", path, "' failed");

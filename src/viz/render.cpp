@@ -116,8 +116,10 @@ std::string render_program(const std::string& dot, const std::string& format,
 void render(const std::string& dot, const std::string& path) {
   const std::string ext = lower_extension(path);
   std::string format;
-  if (ext == "svg" || ext == "png" || ext == "pdf") format = ext;
-  else if (ext == "dot" || ext == "gv") format = "dot";
+  if (ext == "svg" || ext == "png" || ext == "pdf")
+    format = ext;
+  else if (ext == "dot" || ext == "gv")
+    format = "dot";
   GF_CHECK(!format.empty(), "render: cannot tell the image format of '", path, "' (extension '",
            ext, "'); use .svg, .png, .pdf or .dot");
 

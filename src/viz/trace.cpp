@@ -74,11 +74,10 @@ struct TraceAccess {
       const Tensor passed = i < grad_out.size() ? grad_out[i] : Tensor();
       std::string to = target(*g, node.next_edges[i]);
       to.resize(std::max<std::size_t>(to.size(), 16), ' ');
-      out << "      -> " << to << " "
-          << show(passed);
+      out << "      -> " << to << " " << show(passed);
       // The chain rule for one-element gradients: passed = local × received.
-      if (passed.defined() && received.defined() && passed.numel() == 1 &&
-          received.numel() == 1 && received.item() != 0.0) {
+      if (passed.defined() && received.defined() && passed.numel() == 1 && received.numel() == 1 &&
+          received.item() != 0.0) {
         double r = received.item();
         std::ostringstream local;
         local << std::setprecision(6) << passed.item() / r << " × " << r;
@@ -90,10 +89,7 @@ struct TraceAccess {
 };
 
 TraceGuard::TraceGuard(std::ostream& out, std::vector<std::pair<std::string, Tensor>> names)
-    : out_(&out),
-      names_(std::move(names)),
-      previous_hook_(trace_hook()),
-      previous_guard_(t_guard) {
+    : out_(&out), names_(std::move(names)), previous_hook_(trace_hook()), previous_guard_(t_guard) {
   t_guard = this;
   set_trace_hook(&TraceAccess::hook);
 }

@@ -22,8 +22,8 @@ namespace gf::viz {
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 struct DotOptions {
-  bool show_saved = false;   // orange boxes for the tensors each grad_fn saved for backward
-  int64_t max_values = 64;   // make_dot_json: values/grads of tensors up to this many elements
+  bool show_saved = false;  // orange boxes for the tensors each grad_fn saved for backward
+  int64_t max_values = 64;  // make_dot_json: values/grads of tensors up to this many elements
 };
 
 // DOT text of the backward graph reachable from the outputs' grad_fns. Names come from
@@ -37,8 +37,8 @@ std::string make_dot(const std::vector<Tensor>& outputs, const NamedTensors& nam
 //    "edges": [{"from", "to", "kind": "gradient"|"saved"}]}
 // value/grad are flat lists (row-major) given for leaves, saved tensors and outputs when they
 // hold at most options.max_values elements.
-std::string make_dot_json(const std::vector<Tensor>& outputs,
-                          const NamedTensors& named_params = {}, const DotOptions& options = {});
+std::string make_dot_json(const std::vector<Tensor>& outputs, const NamedTensors& named_params = {},
+                          const DotOptions& options = {});
 
 // Lays out DOT text with Graphviz's "dot" engine and writes the picture; the format comes from
 // the extension: .svg, .png, .pdf (or .dot/.gv: the text itself). Throws gf::Error for an

@@ -47,15 +47,14 @@ void plot_functions(const std::vector<Function1D>& functions, const PlotOptions&
 // f, f′ and f″ (both by autograd: grad with create_graph) over the range; two panels side by
 // side: f on the left, f′ and f″ on the right (sigmoid next to s(1−s), as in seed 000).
 // f must act elementwise. options.title "" or the default becomes `name`.
-void plot_with_derivatives(const std::string& name,
-                           const std::function<Tensor(const Tensor&)>& f,
+void plot_with_derivatives(const std::string& name, const std::function<Tensor(const Tensor&)>& f,
                            PlotOptions options);
 
 struct HeatmapOptions {
   std::string title;
   std::string xlabel, ylabel;
-  bool annotate = true;     // write each cell's value
-  int precision = 3;        // digits after the point in annotations (integers print as such)
+  bool annotate = true;  // write each cell's value
+  int precision = 3;     // digits after the point in annotations (integers print as such)
   int width = 800, height = 700;
 };
 
