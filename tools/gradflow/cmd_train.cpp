@@ -3,12 +3,13 @@
 // backward, step — with nothing else per batch: batches are row gathers into cached buffers,
 // the loss is read once (NaN check + running mean), no printing unless stdout is a terminal.
 //
-// Default recipe (10 epochs, batch 128): Adam, lr 1e-3, cosine annealing of the lr per epoch
-// down to 0 at the end of the run. PyTorch's Adam at a constant 1e-3 reaches about 88.6% on
+// Default recipe (10 epochs, batch 128): Adam with cosine annealing of the lr per epoch down to
+// 0 at the end of the run; lr 2e-3 for the MLP, 1e-2 for softmax regression (train_config.cpp
+// lists the measurements). PyTorch's Adam at a constant 1e-3 reaches about 88.6% on
 // Fashion-MNIST with the 784-256-128-10 MLP; its last epochs are limited by the step noise of a
-// constant lr, and annealing it to 0 removes that noise floor (≈ +0.5–1 point) at no cost per
-// step. The same recipe takes softmax regression past sklearn's LogisticRegression (84.2%).
-// SGD (lr 0.1, momentum 0.9) is one flag away: --optimizer sgd.
+// constant lr, and annealing it to 0 removes that noise floor, which also lets a larger initial
+// lr make faster early progress. Measured: MLP 89.14% test accuracy, softmax regression 84.71%
+// (sklearn's LogisticRegression: 84.2%). SGD (lr 0.1, momentum 0.9) is one flag away.
 //
 // Resume is exact: every random choice comes from generators whose state is saved (the model's
 // initialisation happens once, the loader's shuffling generator is saved at each epoch start),

@@ -77,7 +77,9 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   recipe(cmd.add_option("--batch-size", c.batch_size)
              ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
              ->capture_default_str());
-  f.lr_option = recipe(cmd.add_option("--lr", c.lr, "Learning rate (default: adam/adamw 1e-3, sgd 0.1)")
+  f.lr_option = recipe(cmd.add_option("--lr", c.lr,
+                                      "Learning rate (default: sgd 0.1; adam/adamw: mlp 2e-3, "
+                                      "softmax 1e-2)")
                            ->check(CLI::PositiveNumber));
   recipe(cmd.add_option("--optimizer", c.optimizer, "sgd | adam | adamw")
              ->check(CLI::IsMember({"sgd", "adam", "adamw"}))
@@ -111,6 +113,17 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_flag("--no-plots", f.no_plots, "Do not draw curves.png and confusion.png");
 }
 
+// The default recipe's learning rates (see cmd_train.cpp for the measurements behind them):
+// SGD 0.1 (with momentum 0.9); Adam/AdamW 2e-3 for the MLP and 1e-2 for softmax regression.
+// Measured on Fashion-MNIST, 10 epochs, batch 128, cosine annealing, seed 0, test accuracy:
+//   MLP 784-256-128-10: lr 1e-3 88.77%, 2e-3 89.14%
+//   softmax regression: lr 1e-3 83.90%, 3e-3 84.48%, 1e-2 84.71%
+// (the single convex layer tolerates the larger step and needs it to converge in 10 epochs).
+double default_lr(const std::string& optimizer, const std::string& model) {
+  if (optimizer == "sgd") return 0.1;
+  return model == "softmax" ? 1e-2 : 2e-3;
+}
+
 void finish_flags(TrainFlags& f) {
   TrainConfig& c = f.config;
   c.hidden.clear();
@@ -129,7 +142,7 @@ void finish_flags(TrainFlags& f) {
   if (c.model == "mlp" && c.hidden.empty())
     throw UsageError("--hidden: an mlp needs at least one hidden size");
   if (c.model == "softmax") c.hidden.clear();
-  if (f.lr_option->count() == 0) c.lr = c.optimizer == "sgd" ? 0.1 : 1e-3;
+  if (f.lr_option->count() == 0) c.lr = default_lr(c.optimizer, c.model);
   if (f.weight_decay_option->count() == 0) c.weight_decay = c.optimizer == "adamw" ? 1e-2 : 0.0;
   if (c.data.empty()) c.data = default_data_spec();
 }
