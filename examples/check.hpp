@@ -3,11 +3,10 @@
 // when any check failed (so every example is also a ctest test).
 #pragma once
 #include <cmath>
+#include <gradflow/gradflow.hpp>
 #include <iostream>
 #include <sstream>
 #include <string>
-
-#include <gradflow/gradflow.hpp>
 
 namespace examples {
 
@@ -42,14 +41,13 @@ inline void check_close(const std::string& what, const gf::Tensor& a, const gf::
   double d = max_abs_diff(a, b);
   std::string detail = a.sizes() != b.sizes()
                            ? "shapes " + a.sizes().str() + " and " + b.sizes().str()
-                           : "max |difference| = " + num(d) + " > " + num(tol) + "\n" + gf::to_string(a) + "\nvs\n" +
-                                 gf::to_string(b);
+                           : "max |difference| = " + num(d) + " > " + num(tol) + "\n" +
+                                 gf::to_string(a) + "\nvs\n" + gf::to_string(b);
   check(d <= tol, what, detail);
 }
 
 inline void check_close(const std::string& what, double a, double b, double tol) {
-  check(std::fabs(a - b) <= tol, what,
-        num(a) + " vs " + num(b) + " (tolerance " + num(tol) + ")");
+  check(std::fabs(a - b) <= tol, what, num(a) + " vs " + num(b) + " (tolerance " + num(tol) + ")");
 }
 
 inline int finish() {
