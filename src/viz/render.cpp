@@ -58,25 +58,36 @@ std::string render_gvc(const std::string& dot, const std::string& format, std::F
     }
   } restore{previous};
 
-  GVC_t* gvc = gvContext();
+  // Graphviz 2.42's pango plugin caches a pointer to the name of the last font it measured;
+  // that name is freed with the layout of the graph it came from, and the next layout reads it
+  // (a use-after-free ASan reports). So the context lives for the process, and each graph with
+  // its layout is kept until the next graph has been laid out, then freed.
+  static GVC_t* gvc = gvContext();
+  static Agraph_t* kept = nullptr;
+  static bool kept_laid_out = false;
   if (!gvc) return "could not create a Graphviz context";
   std::string problem;
   Agraph_t* g = agmemread(dot.c_str());
+  bool laid_out = false;
   if (!g) {
     problem = "Graphviz could not parse the DOT text" + (errors.empty() ? "" : ": " + errors);
+  } else if (gvLayout(gvc, g, "dot") != 0) {
+    problem = "Graphviz's dot layout failed" + (errors.empty() ? "" : ": " + errors);
   } else {
-    if (gvLayout(gvc, g, "dot") != 0) {
-      problem = "Graphviz's dot layout failed" + (errors.empty() ? "" : ": " + errors);
-    } else {
-      if (gvRender(gvc, g, format.c_str(), out) != 0) {
-        *no_renderer = true;
-        problem = "libgvc has no '" + format + "' renderer" + (errors.empty() ? "" : ": " + errors);
-      }
-      gvFreeLayout(gvc, g);
+    laid_out = true;
+    if (gvRender(gvc, g, format.c_str(), out) != 0) {
+      *no_renderer = true;
+      problem = "libgvc has no '" + format + "' renderer" + (errors.empty() ? "" : ": " + errors);
     }
-    agclose(g);
   }
-  gvFreeContext(gvc);
+  if (g) {
+    if (kept) {
+      if (kept_laid_out) gvFreeLayout(gvc, kept);
+      agclose(kept);
+    }
+    kept = g;
+    kept_laid_out = laid_out;
+  }
   while (!problem.empty() && (problem.back() == '\n' || problem.back() == ' ')) problem.pop_back();
   return problem;
 }
