@@ -2,14 +2,13 @@
 // of a run folder, exact resume (after a finished run and after SIGINT), NaN stops, eval and
 // predict checks, and the demo's worked-example numbers. Runs are tiny (synthetic data, one
 // thread, a small MLP) so the whole file takes seconds.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <fcntl.h>
-
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -119,8 +118,8 @@ TEST_F(Cli, CorruptIdxExitsWith2NamingTheFile) {
   fs::path idx = dir_ / "idx";
   fs::create_directories(idx);
   // A valid header for 100 28x28 u8 images, but only 10 bytes of pixels.
-  std::string header{'\0', '\0', '\x08', '\x03', '\0', '\0', '\0', 'd', '\0', '\0', '\0', '\x1c',
-                     '\0', '\0', '\0', '\x1c'};
+  std::string header{'\0', '\0', '\x08', '\x03', '\0', '\0', '\0', 'd',
+                     '\0', '\0', '\0',   '\x1c', '\0', '\0', '\0', '\x1c'};
   for (const char* name : {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"})
     std::ofstream(idx / name, std::ios::binary) << header << std::string(10, '\x7f');
   std::string labels{'\0', '\0', '\x08', '\x01', '\0', '\0', '\0', 'd'};
@@ -140,8 +139,8 @@ TEST_F(Cli, CorruptIdxExitsWith2NamingTheFile) {
 TEST_F(Cli, ShortTrainWritesTheRunFolder) {
   Result r = run(small("run") + " --epochs 2");
   ASSERT_EQ(r.status, 0) << r.output;
-  for (const char* f : {"metrics.csv", "last.safetensors", "best.safetensors", "config.json",
-                        "confusion.csv"})
+  for (const char* f :
+       {"metrics.csv", "last.safetensors", "best.safetensors", "config.json", "confusion.csv"})
     EXPECT_TRUE(fs::exists(dir_ / "run" / f)) << f;
   std::string metrics = read_text(dir_ / "run" / "metrics.csv");
   EXPECT_EQ(metrics.substr(0, metrics.find('\n')),
@@ -168,10 +167,10 @@ TEST_F(Cli, ResumeAfterAFinishedRunEqualsAnUninterruptedOne) {
   std::string part = read_text(dir_ / "part" / "metrics.csv");
   EXPECT_EQ(last_line(full).substr(0, 2), "4,");
   EXPECT_EQ(without_seconds(last_line(full)), without_seconds(last_line(part)));
-  Result full_eval = run("eval --checkpoint '" + (dir_ / "full" / "last.safetensors").string() +
-                         "' --threads 1");
-  Result part_eval = run("eval --checkpoint '" + (dir_ / "part" / "last.safetensors").string() +
-                         "' --threads 1");
+  Result full_eval =
+      run("eval --checkpoint '" + (dir_ / "full" / "last.safetensors").string() + "' --threads 1");
+  Result part_eval =
+      run("eval --checkpoint '" + (dir_ / "part" / "last.safetensors").string() + "' --threads 1");
   ASSERT_EQ(full_eval.status, 0) << full_eval.output;
   std::string accuracy = line_with(full_eval.output, "test accuracy");
   EXPECT_FALSE(accuracy.empty());

@@ -5,10 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <gradflow/gradflow.hpp>
 #include <iostream>
 #include <string>
-
-#include <gradflow/gradflow.hpp>
 
 #include "command.hpp"
 

@@ -4,10 +4,9 @@
 // `gradflow predict --checkpoint FILE --input csv:FILE`: one predicted class id per line, for
 // rows of features only (no label column); the feature count must match the checkpoint.
 #include <filesystem>
-#include <iostream>
-
 #include <gradflow/data/csv.hpp>
 #include <gradflow/metrics.hpp>
+#include <iostream>
 
 #include "command.hpp"
 #include "datasets.hpp"
@@ -31,8 +30,7 @@ LoadedModel load_model(const std::string& path) {
   try {
     m.model->load_state_dict(m.checkpoint.model);
   } catch (const gf::Error& e) {
-    throw UsageError(path + ": the model in the checkpoint does not match its config: " +
-                     e.what());
+    throw UsageError(path + ": the model in the checkpoint does not match its config: " + e.what());
   }
   m.model->eval();
   return m;
@@ -47,8 +45,9 @@ void run_eval(const std::string& checkpoint_path, std::string spec, int threads)
   DataSets data = load_datasets(spec, c.tensor_dtype(), c.seed, c.valid_fraction);
   if (spec != c.data && m.checkpoint.standardizer.fitted() && data.standardizer.fitted()) {
     // Another data set: apply the training set's standardization, not this one's.
-    data.test.X = m.checkpoint.standardizer.transform(
-        data.standardizer.inverse_transform(data.test.X)).contiguous();
+    data.test.X =
+        m.checkpoint.standardizer.transform(data.standardizer.inverse_transform(data.test.X))
+            .contiguous();
   }
   check_compatible(data.test, p.num_features, p.num_classes, "--data " + spec);
   Evaluation e = evaluate(*m.model, data.test, p.num_classes, /*with_confusion=*/true);
@@ -65,8 +64,7 @@ void run_eval(const std::string& checkpoint_path, std::string spec, int threads)
 }
 
 void run_predict(const std::string& checkpoint_path, const std::string& input) {
-  if (input.rfind("csv:", 0) != 0)
-    throw UsageError("--input " + input + ": expected csv:FILE");
+  if (input.rfind("csv:", 0) != 0) throw UsageError("--input " + input + ": expected csv:FILE");
   const std::string file = input.substr(4);
   if (!std::filesystem::exists(file)) throw UsageError("--input: " + file + " does not exist");
   LoadedModel m = load_model(checkpoint_path);

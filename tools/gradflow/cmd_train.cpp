@@ -27,11 +27,10 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
-
 #include <gradflow/data/dataset.hpp>
 #include <gradflow/metrics.hpp>
 #include <gradflow/nn/functional.hpp>
+#include <iostream>
 
 #include "command.hpp"
 #include "progress_bar.hpp"
@@ -56,7 +55,8 @@ extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 // SIGINT/SIGTERM set a flag that the loop reads at the next batch boundary. SA_RESETHAND: a
 // second Ctrl-C kills at once (the checkpoints on disk are complete either way).
 struct StopSignals {
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   StopSignals() {
     g_stop_signal = 0;
     struct sigaction sa {};
@@ -87,12 +87,12 @@ std::string resume_command(const std::string& out) {
 }
 
 void print_epoch_line(const EpochMetrics& m, int64_t epochs, double lr, double samples_per_s) {
-  std::printf("epoch %*lld/%lld  train loss %.4f acc %s  valid loss %.4f acc %s  lr %.3g  %.1fs  "
-              "%s samples/s\n",
-              static_cast<int>(std::to_string(epochs).size()), static_cast<long long>(m.epoch),
-              static_cast<long long>(epochs), m.train_loss, percent(m.train_acc).c_str(),
-              m.valid_loss, percent(m.valid_acc).c_str(), lr, m.seconds,
-              format_count(samples_per_s).c_str());
+  std::printf(
+      "epoch %*lld/%lld  train loss %.4f acc %s  valid loss %.4f acc %s  lr %.3g  %.1fs  "
+      "%s samples/s\n",
+      static_cast<int>(std::to_string(epochs).size()), static_cast<long long>(m.epoch),
+      static_cast<long long>(epochs), m.train_loss, percent(m.train_acc).c_str(), m.valid_loss,
+      percent(m.valid_acc).c_str(), lr, m.seconds, format_count(samples_per_s).c_str());
   std::fflush(stdout);
 }
 
@@ -155,8 +155,8 @@ void run_train(TrainFlags& flags) {
                      "another --out");
   }
 
-  DataSets data = load_datasets(config.data, config.tensor_dtype(), config.seed,
-                                config.valid_fraction);
+  DataSets data =
+      load_datasets(config.data, config.tensor_dtype(), config.seed, config.valid_fraction);
   if (flags.resume) {
     check_compatible(data.train, resumed.progress.num_features, resumed.progress.num_classes,
                      "--data " + config.data);
@@ -185,8 +185,8 @@ void run_train(TrainFlags& flags) {
   write_text_atomic((out / "config.json").string(), to_json(config).dump(2) + "\n");
   std::cout << "data: " << data.description << "\n  train " << format_count(data.train.size())
             << ", valid " << format_count(data.valid.size()) << ", test "
-            << format_count(data.test.size()) << " samples; " << data.num_features
-            << " features, " << data.num_classes << " classes\n"
+            << format_count(data.test.size()) << " samples; " << data.num_features << " features, "
+            << data.num_classes << " classes\n"
             << "model: " << model->repr() << "\n"
             << "optimizer: " << config.optimizer << " lr " << config.lr
             << (config.optimizer == "sgd" ? " momentum " + std::to_string(config.momentum) : "")
@@ -226,9 +226,8 @@ void run_train(TrainFlags& flags) {
         progress.seconds = seconds_before + seconds_since(started);
         save_checkpoint(last_path, *model, optimizer.get(), config, progress, data.standardizer);
         std::cout << "\nstopped by " << (g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM")
-                  << " at epoch " << epoch + 1 << ", batch " << b << "/" << batches
-                  << "; saved " << last_path << "\nresume with: " << resume_command(out.string())
-                  << "\n";
+                  << " at epoch " << epoch + 1 << ", batch " << b << "/" << batches << "; saved "
+                  << last_path << "\nresume with: " << resume_command(out.string()) << "\n";
         throw ExitStatus{128 + g_stop_signal};
       }
       data::Batch batch = loader.batch(b);
@@ -296,8 +295,8 @@ void run_train(TrainFlags& flags) {
 
   Evaluation test = evaluate(*model, data.test, data.num_classes, /*with_confusion=*/true);
   Tensor confusion = confusion_tensor(test);
-  std::cout << "\ntest accuracy " << percent(test.accuracy) << " (" << format_count(data.test.size())
-            << " samples), test loss " << test.loss << "\n";
+  std::cout << "\ntest accuracy " << percent(test.accuracy) << " ("
+            << format_count(data.test.size()) << " samples), test loss " << test.loss << "\n";
   if (progress.best_epoch > 0)
     std::cout << "best validation accuracy " << percent(progress.best_valid_acc) << " at epoch "
               << progress.best_epoch << " (" << best_path << ")\n";

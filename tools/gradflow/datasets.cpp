@@ -1,7 +1,6 @@
 #include "datasets.hpp"
 
 #include <filesystem>
-
 #include <gradflow/data/csv.hpp>
 #include <gradflow/data/idx.hpp>
 #include <gradflow/data/synthetic.hpp>
@@ -49,16 +48,16 @@ int64_t max_label(const Tensor& y) {
   const int64_t* p = y.contiguous().data_ptr<int64_t>();
   int64_t m = -1;
   for (int64_t i = 0; i < y.numel(); ++i) {
-    if (p[i] < 0) throw UsageError("label " + std::to_string(p[i]) + " at row " +
-                                   std::to_string(i + 1) + " is negative");
+    if (p[i] < 0)
+      throw UsageError("label " + std::to_string(p[i]) + " at row " + std::to_string(i + 1) +
+                       " is negative");
     m = std::max(m, p[i]);
   }
   return m;
 }
 
 // Splits off `fraction` of (X, y) with a seeded permutation: {rest, held_out}.
-std::pair<Split, Split> hold_out(const Tensor& X, const Tensor& y, double fraction,
-                                 uint64_t seed) {
+std::pair<Split, Split> hold_out(const Tensor& X, const Tensor& y, double fraction, uint64_t seed) {
   auto s = data::train_test_split(X, y, fraction, seed, /*shuffle=*/true);
   return {Split{s.X_train.contiguous(), s.y_train.contiguous()},
           Split{s.X_test.contiguous(), s.y_test.contiguous()}};
@@ -68,10 +67,11 @@ std::pair<Split, Split> hold_out(const Tensor& X, const Tensor& y, double fracti
 
 bool fashion_mnist_installed() { return data::fashion_mnist_available(); }
 
-std::string default_data_spec() { return fashion_mnist_installed() ? "fashion-mnist" : "synthetic"; }
+std::string default_data_spec() {
+  return fashion_mnist_installed() ? "fashion-mnist" : "synthetic";
+}
 
-DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed,
-                       double valid_fraction) {
+DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed, double valid_fraction) {
   DataSets d;
   d.spec = spec;
   Split train_all;
@@ -117,8 +117,7 @@ DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed,
     d.description = "synthetic (make_classification: 12000 samples, 20 features, 5 classes)";
     standardize = true;
   } else {
-    throw UsageError("--data " + spec +
-                     ": expected fashion-mnist, idx:DIR, csv:FILE or synthetic");
+    throw UsageError("--data " + spec + ": expected fashion-mnist, idx:DIR, csv:FILE or synthetic");
   }
   d.num_classes = std::max({d.num_classes, max_label(train_all.y) + 1, max_label(d.test.y) + 1});
   if (d.class_names.size() != static_cast<size_t>(d.num_classes))

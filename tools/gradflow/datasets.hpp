@@ -8,11 +8,10 @@
 // predict apply the same transform).
 #pragma once
 #include <cstdint>
-#include <string>
-#include <vector>
-
 #include <gradflow/data/preprocessing.hpp>
 #include <gradflow/tensor.hpp>
+#include <string>
+#include <vector>
 
 namespace gf::cli {
 
@@ -33,11 +32,10 @@ struct DataSets {
 // Loads the spec and splits: test from the source (or 20% seeded for csv/synthetic), valid =
 // valid_fraction of the training part (seeded by `seed`). Bad input throws UsageError naming the
 // file and what is wrong.
-DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed,
-                       double valid_fraction);
+DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed, double valid_fraction);
 
-// The test part only (eval): same splits as training with the same seed.
-// The same checks, plus: labels must be < num_classes and features == num_features.
+// Data meeting a checkpoint (resume, eval, predict): features per sample must equal the model's
+// and labels (when present) must be < num_classes; UsageError naming `what` otherwise.
 void check_compatible(const Split& s, int64_t num_features, int64_t num_classes,
                       const std::string& what);
 

@@ -1,9 +1,8 @@
 // gradflow — train, evaluate, inspect and draw neural networks from the command line.
 // Exit status: 0 success, 1 runtime failure, 2 bad input (with a message naming what is wrong).
 #include <algorithm>
-#include <iostream>
-
 #include <gradflow/gradflow.hpp>
+#include <iostream>
 
 #include "command.hpp"
 

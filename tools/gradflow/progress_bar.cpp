@@ -31,11 +31,12 @@ void ProgressBar::draw(int64_t done, double loss, double acc, double samples_per
   std::string bar;
   for (int i = 0; i < kWidth; ++i) bar += i < filled ? "\u2588" : "\u2591";
   long long eta_s = std::llround(std::max(0.0, eta));
-  std::printf("\r\033[Kepoch %lld/%lld [%s] %lld/%lld  loss %.4f  acc %.2f%%  %s samples/s  "
-              "ETA %lld:%02lld",
-              static_cast<long long>(epoch_), static_cast<long long>(epochs_), bar.c_str(),
-              static_cast<long long>(done), static_cast<long long>(batches_), loss, 100 * acc,
-              format_count(samples_per_second).c_str(), eta_s / 60, eta_s % 60);
+  std::printf(
+      "\r\033[Kepoch %lld/%lld [%s] %lld/%lld  loss %.4f  acc %.2f%%  %s samples/s  "
+      "ETA %lld:%02lld",
+      static_cast<long long>(epoch_), static_cast<long long>(epochs_), bar.c_str(),
+      static_cast<long long>(done), static_cast<long long>(batches_), loss, 100 * acc,
+      format_count(samples_per_second).c_str(), eta_s / 60, eta_s % 60);
   std::fflush(stdout);
 }
 

@@ -2,10 +2,9 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include <gradflow/io/atomic_file.hpp>
 #include <gradflow/io/safetensors.hpp>
+#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 
@@ -92,10 +91,9 @@ void save_checkpoint(const std::string& path, const nn::Module& model,
     tensors.emplace_back("standardizer.mean", standardizer.mean());
     tensors.emplace_back("standardizer.scale", standardizer.scale());
   }
-  std::map<std::string, std::string> metadata{
-      {kConfigKey, to_json(config).dump()},
-      {kProgressKey, progress_json(progress).dump()},
-      {kOptimizerKey, optimizer_scalars.dump()}};
+  std::map<std::string, std::string> metadata{{kConfigKey, to_json(config).dump()},
+                                              {kProgressKey, progress_json(progress).dump()},
+                                              {kOptimizerKey, optimizer_scalars.dump()}};
   io::save_safetensors(path, tensors, metadata);
 }
 

@@ -19,14 +19,13 @@
 //             "gradflow_optimizer" (optimizer scalars JSON), "gradflow_format_version"
 #pragma once
 #include <cstdint>
-#include <map>
-#include <string>
-#include <vector>
-
 #include <gradflow/data/preprocessing.hpp>
 #include <gradflow/generator.hpp>
 #include <gradflow/nn/module.hpp>
 #include <gradflow/optim/optimizer.hpp>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "train_config.hpp"
 

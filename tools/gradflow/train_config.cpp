@@ -51,8 +51,7 @@ TrainConfig config_from_json(const nlohmann::json& j, const std::string& source)
     c.valid_fraction = j.at("valid_fraction").get<double>();
     return c;
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError(source + ": the training config in the checkpoint is incomplete: " +
-                     e.what());
+    throw UsageError(source + ": the training config in the checkpoint is incomplete: " + e.what());
   }
 }
 
@@ -70,10 +69,9 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
              ->capture_default_str());
   recipe(cmd.add_option("--hidden", f.hidden_text, "MLP hidden sizes, comma-separated")
              ->capture_default_str());
-  f.epochs_option =
-      cmd.add_option("--epochs", c.epochs, "Epochs (with --resume: the new total)")
-          ->check(CLI::Range(int64_t{1}, int64_t{100000}))
-          ->capture_default_str();
+  f.epochs_option = cmd.add_option("--epochs", c.epochs, "Epochs (with --resume: the new total)")
+                        ->check(CLI::Range(int64_t{1}, int64_t{100000}))
+                        ->capture_default_str();
   recipe(cmd.add_option("--batch-size", c.batch_size)
              ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
              ->capture_default_str());
@@ -87,10 +85,9 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   recipe(cmd.add_option("--momentum", c.momentum, "SGD momentum")
              ->check(CLI::Range(0.0, 1.0))
              ->capture_default_str());
-  f.weight_decay_option =
-      recipe(cmd.add_option("--weight-decay", c.weight_decay,
-                            "Weight decay (default: adamw 1e-2, else 0)")
-                 ->check(CLI::Range(0.0, 1.0)));
+  f.weight_decay_option = recipe(
+      cmd.add_option("--weight-decay", c.weight_decay, "Weight decay (default: adamw 1e-2, else 0)")
+          ->check(CLI::Range(0.0, 1.0)));
   recipe(cmd.add_option("--schedule", c.schedule, "Learning-rate schedule per epoch: cosine | none")
              ->check(CLI::IsMember({"cosine", "none"}))
              ->capture_default_str());

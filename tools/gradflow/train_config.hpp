@@ -5,27 +5,26 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <gradflow/dtype.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <gradflow/dtype.hpp>
-
 namespace gf::cli {
 
 struct TrainConfig {
-  std::string data;                     // fashion-mnist | idx:DIR | csv:FILE | synthetic
-  std::string model = "mlp";            // softmax | mlp
+  std::string data;           // fashion-mnist | idx:DIR | csv:FILE | synthetic
+  std::string model = "mlp";  // softmax | mlp
   std::vector<int64_t> hidden{256, 128};
   int64_t epochs = 10;
   int64_t batch_size = 128;
   double lr = 1e-3;
-  std::string optimizer = "adam";       // sgd | adam | adamw
-  double momentum = 0.9;                // sgd only
+  std::string optimizer = "adam";  // sgd | adam | adamw
+  double momentum = 0.9;           // sgd only
   double weight_decay = 0.0;
-  std::string schedule = "cosine";      // cosine | none  (per epoch)
+  std::string schedule = "cosine";  // cosine | none  (per epoch)
   uint64_t seed = 0;
-  std::string dtype = "float32";        // float32 | float64
+  std::string dtype = "float32";  // float32 | float64
   double valid_fraction = 0.1;
 
   DType tensor_dtype() const { return dtype == "float64" ? DType::Float64 : DType::Float32; }
@@ -44,7 +43,7 @@ struct TrainFlags {
   std::string out = "runs/train";
   bool resume = false;
   bool no_plots = false;
-  bool force = false;  // start over in an --out that already holds a run
+  bool force = false;                        // start over in an --out that already holds a run
   std::vector<CLI::Option*> recipe_options;  // flags that must agree with a resumed checkpoint
   CLI::Option* epochs_option = nullptr;
   CLI::Option* lr_option = nullptr;

@@ -1,13 +1,12 @@
 #include "training.hpp"
 
+#include <cstring>
 #include <gradflow/factories.hpp>
 #include <gradflow/nn/activation.hpp>
 #include <gradflow/nn/functional.hpp>
 #include <gradflow/nn/linear.hpp>
 #include <gradflow/optim/adam.hpp>
 #include <gradflow/optim/sgd.hpp>
-
-#include <cstring>
 
 namespace gf::cli {
 
@@ -73,8 +72,8 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels) {
   return count_correct_impl(z.data_ptr<float>(), y.data_ptr<int64_t>(), z.size(0), z.size(1));
 }
 
-Evaluation evaluate(nn::Module& model, const Split& split, int64_t num_classes,
-                    bool with_confusion, int64_t batch_size) {
+Evaluation evaluate(nn::Module& model, const Split& split, int64_t num_classes, bool with_confusion,
+                    int64_t batch_size) {
   NoGradGuard no_grad;
   Evaluation e;
   e.num_classes = num_classes;
@@ -92,11 +91,11 @@ Evaluation evaluate(nn::Module& model, const Split& split, int64_t num_classes,
     if (with_confusion) {
       Tensor yc = y.contiguous();
       if (logits.dtype() == DType::Float64)
-        add_confusion(logits.data_ptr<double>(), yc.data_ptr<int64_t>(), end - start,
-                      num_classes, e.confusion);
+        add_confusion(logits.data_ptr<double>(), yc.data_ptr<int64_t>(), end - start, num_classes,
+                      e.confusion);
       else
-        add_confusion(logits.data_ptr<float>(), yc.data_ptr<int64_t>(), end - start,
-                      num_classes, e.confusion);
+        add_confusion(logits.data_ptr<float>(), yc.data_ptr<int64_t>(), end - start, num_classes,
+                      e.confusion);
     }
   }
   e.loss = n > 0 ? loss_sum / double(n) : 0;

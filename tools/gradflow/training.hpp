@@ -2,11 +2,10 @@
 // deterministic evaluation pass (fixed batches, in order, sums in double).
 #pragma once
 #include <cstdint>
-#include <memory>
-#include <vector>
-
 #include <gradflow/nn/container.hpp>
 #include <gradflow/optim/optimizer.hpp>
+#include <memory>
+#include <vector>
 
 #include "datasets.hpp"
 #include "train_config.hpp"
@@ -25,8 +24,8 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& config,
 int64_t count_correct(const Tensor& logits, const Tensor& labels);
 
 struct Evaluation {
-  double loss = 0;      // mean cross-entropy
-  double accuracy = 0;  // fraction
+  double loss = 0;                 // mean cross-entropy
+  double accuracy = 0;             // fraction
   std::vector<int64_t> confusion;  // C x C row-major (true, predicted), when asked for
   int64_t num_classes = 0;
 };
