@@ -1,0 +1,7 @@
+// libFuzzer target: the safetensors reader (see harness.hpp for the input format).
+#include "harness.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  gf::fuzz::run_safetensors(data, size);
+  return 0;
+}
