@@ -4,7 +4,8 @@ find_package(ZLIB REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GVC IMPORTED_TARGET libgvc)
-pkg_check_modules(PLPLOT IMPORTED_TARGET plplot-c++)
+# plplot-c++'s .pc file does not pull in the C library it wraps: ask for both.
+pkg_check_modules(PLPLOT IMPORTED_TARGET plplot-c++ plplot)
 
 # OpenBLAS: Debian's OpenMP build, so BLAS and our loops share one thread pool (two pools on two
 # cores oversubscribe: PyTorch's 2-thread slowdown). The run path pins that build even when the

@@ -120,6 +120,15 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     }
     if (capturing && dynamic_cast<AccumulateGrad*>(node.get())) continue;
 
+    // No gradient reached any output (e.g. only through undefined branches): like PyTorch, the
+    // node is skipped and its inputs receive nothing from it.
+    bool any_grad = false;
+    for (const Tensor& g : grads) any_grad = any_grad || g.defined();
+    if (!any_grad) {
+      for (const Edge& e : node->next_edges)
+        if (e.fn && --e.fn->dependencies == 0) ready.push_back(e.fn);
+      continue;
+    }
     GF_CHECK(!(node->released && node->has_saved), "backward: trying to backward through the "
              "graph a second time (", node->name(), " has freed its saved tensors); specify "
              "retain_graph=true on the first backward if you need to do this");

@@ -42,6 +42,7 @@ int64_t Tensor::size(int64_t d) const { return sizes()[wrap_dim(d, dim(), "size"
 
 bool Tensor::is_contiguous() const {
   const TensorImpl& t = impl();
+  if (t.sizes.numel() == 0) return true;  // like PyTorch: an empty tensor is contiguous
   int64_t expected = 1;
   for (std::size_t i = t.sizes.size(); i-- > 0;) {
     if (t.sizes[i] == 1) continue;
