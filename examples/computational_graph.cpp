@@ -74,7 +74,9 @@ class ComputationalGraph {
     std::map<std::string, Tensor> grads;
     grads[order_.back().out] = gf::ones_like(values_[order_.back().out]);  // dL/dL = 1
     for (auto g = order_.rbegin(); g != order_.rend(); ++g) {
-      // The gate's backward, reached through the node apply() attached to its output.
+      // gate.backward(dz): Gate::apply attached a node to the gate's output (its grad_fn) that
+      // holds the saved context; calling it runs MultiplyGate/AddGate::backward, returning [dx,
+      // dy].
       std::vector<Tensor> d = values_[g->out].grad_fn()->apply({grads[g->out]});
       for (auto [name, grad] : {std::pair{g->a, d[0]}, std::pair{g->b, d[1]}})
         grads[name] = grads.count(name) ? grads[name] + grad : grad;
