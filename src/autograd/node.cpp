@@ -1,5 +1,6 @@
 #include "gradflow/autograd/node.hpp"
 
+#include "../kernels/elementwise.hpp"
 #include "gradflow/ops.hpp"
 
 namespace gf::autograd {
@@ -42,12 +43,12 @@ std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
     if (acc.requires_grad() || !acc.is_contiguous()) {
       impl->grad = (acc.detach() + g).impl_ptr();
     } else {
+      // in place, reading g through its strides (Linear's weight gradient arrives transposed)
+      Tensor gg = g.dtype() == acc.dtype() ? g : g.to(acc.dtype());
       dispatch(acc.dtype(), [&](auto tag) {
         using T = decltype(tag);
-        Tensor gg = g.dtype() == acc.dtype() ? g.contiguous() : g.to(acc.dtype()).contiguous();
-        T* a = acc.data_ptr<T>();
-        const T* b = gg.data_ptr<T>();
-        for (int64_t i = 0, n = acc.numel(); i < n; ++i) a[i] += b[i];
+        kernels::binary_into<T, T>(acc, gg, acc.sizes(), acc.data_ptr<T>(),
+                                   [](T a, T b) { return a + b; });
       });
     }
   }
