@@ -8,6 +8,7 @@
 // version [L(w + eps) - L(w - eps)] / 2 eps, and compare both with autograd as eps shrinks from
 // 1e-1 to 1e-12: the truncation error falls with eps (like eps for forward, eps² for central)
 // until round-off in L(w ± eps) - L(w), about 1e-16 · |L| / eps, takes over (WORKED_EXAMPLES 13).
+// First, row 8: the cross-entropy gradient at the logits is softmax(z) − y.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -22,7 +23,15 @@ namespace F = gf::nn::functional;
 int main() {
   gf::manual_seed(1);
   gf::set_default_dtype(gf::DType::Float64);  // float64: round-off shows only at tiny eps
-  const int64_t M = 8, d = 4, p = 6, k = 3;   // samples, inputs, hidden units, classes
+
+  // The gradient the MLP's backward starts from: for L = −log softmax(z)[y], dL/dz = softmax(z) −
+  // y. The notebook's numbers: p = softmax(z) = [0.2, 0.7, 0.1], y = [0, 1, 0] (take z = log p).
+  Tensor z = gf::tensor({0.2, 0.7, 0.1}).log().requires_grad_();
+  F::cross_entropy(z, gf::scalar_tensor(1, gf::DType::Int64)).backward();
+  std::cout << "p = [0.2, 0.7, 0.1], y = [0, 1, 0]: dL/dz = " << z.grad() << "\n\n";
+  examples::check_close("dL/dz = p - y = [0.2, -0.3, 0.1]", z.grad(), gf::tensor({0.2, -0.3, 0.1}),
+                        1e-15);
+  const int64_t M = 8, d = 4, p = 6, k = 3;  // samples, inputs, hidden units, classes
   Tensor X = gf::randn({M, d});
   Tensor y = gf::randint(0, k, {M});
   // Parameters (W is [out, in] as in nn.Linear), random so that the ReLUs are mixed.
