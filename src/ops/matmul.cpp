@@ -23,13 +23,25 @@ void check_mm(const Tensor& a, const Tensor& b, const char* op) {
            dtype_name(a.dtype()), " and ", dtype_name(b.dtype()));
 }
 
+// dL/dA = G Bᵀ and dL/dB = Aᵀ G, each produced in the memory layout of the operand it belongs
+// to: for Linear's W.t() (a column-major view) dL/dB is computed as (Gᵀ A)ᵀ, so that after
+// TBackward0 the weight's gradient is contiguous and accumulates without a strided copy.
+bool column_major(const Tensor& m) { return m.strides()[0] == 1 && m.sizes()[0] > 1; }
+Tensor grad_a(const Tensor& g, bool a_column_major, const Tensor& b) {
+  return a_column_major ? t(mm(b, t(g))) : mm(g, t(b));
+}
+Tensor grad_b(const Tensor& g, const Tensor& a, bool b_column_major) {
+  return b_column_major ? t(mm(t(g), a)) : mm(t(a), g);
+}
+
 // C = A B:  dL/dA = G Bᵀ,  dL/dB = Aᵀ G
 struct MmBackward0 : Node {
   Tensor a, b;
+  bool a_col = false, b_col = false;
   std::string name() const override { return "MmBackward0"; }
   std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? mm(g[0], t(b)) : Tensor(),
-            needs_grad(*this, 1) ? mm(t(a), g[0]) : Tensor()};
+    return {needs_grad(*this, 0) ? grad_a(g[0], a_col, b) : Tensor(),
+            needs_grad(*this, 1) ? grad_b(g[0], a, b_col) : Tensor()};
   }
   void release_saved() override { a = b = Tensor(); }
   std::vector<std::pair<std::string, Tensor>> saved() const override {
@@ -40,12 +52,13 @@ struct MmBackward0 : Node {
 // C = bias + A B:  dL/dbias = G summed to bias's shape,  dL/dA = G Bᵀ,  dL/dB = Aᵀ G
 struct AddmmBackward0 : Node {
   Tensor a, b;
+  bool a_col = false, b_col = false;
   Shape bias_shape;
   std::string name() const override { return "AddmmBackward0"; }
   std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
     return {needs_grad(*this, 0) ? sum_to(g[0], bias_shape) : Tensor(),
-            needs_grad(*this, 1) ? mm(g[0], t(b)) : Tensor(),
-            needs_grad(*this, 2) ? mm(t(a), g[0]) : Tensor()};
+            needs_grad(*this, 1) ? grad_a(g[0], a_col, b) : Tensor(),
+            needs_grad(*this, 2) ? grad_b(g[0], a, b_col) : Tensor()};
   }
   void release_saved() override { a = b = Tensor(); }
   std::vector<std::pair<std::string, Tensor>> saved() const override {
@@ -106,6 +119,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   if (auto node = autograd::record<MmBackward0>(out, {&a, &b})) {
     if (needs_grad(*node, 1)) node->a = a;
     if (needs_grad(*node, 0)) node->b = b;
+    node->a_col = column_major(a);
+    node->b_col = column_major(b);
     node->has_saved = true;
   }
   return out;
@@ -123,6 +138,8 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
     node->bias_shape = bias.sizes();
     if (needs_grad(*node, 2)) node->a = a;
     if (needs_grad(*node, 1)) node->b = b;
+    node->a_col = column_major(a);
+    node->b_col = column_major(b);
     node->has_saved = true;
   }
   return out;
