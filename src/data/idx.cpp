@@ -120,13 +120,17 @@ RawIdx read_raw(const std::string& path, const char* op) {
   got = in.read(dim_bytes, 4 * static_cast<uint64_t>(ndims));
   GF_CHECK(got == 4 * static_cast<uint64_t>(ndims), op, path, ": truncated: the header needs ",
            4 * ndims, " bytes of dimension sizes, found ", got, gz_note(in));
-  uint64_t count = 1;
+  // The product runs over max(d, 1): a zero-size array whose other dims multiply past int64
+  // would overflow its strides (and Shape::numel) all the same.
+  uint64_t count = 1, span = 1;
   bool overflow = false;
   for (int i = 0; i < ndims; ++i) {
     uint32_t d = be32(dim_bytes + 4 * i);
     raw.dims.push_back(d);
-    overflow = overflow || __builtin_mul_overflow(count, uint64_t{d}, &count);
+    overflow = overflow || __builtin_mul_overflow(count, uint64_t{d}, &count) ||
+               __builtin_mul_overflow(span, std::max<uint64_t>(d, 1), &span);
   }
+  overflow = overflow || span > static_cast<uint64_t>(INT64_MAX);
   uint64_t nbytes = 0;
   overflow = overflow || __builtin_mul_overflow(count, uint64_t{esize}, &nbytes);
   GF_CHECK(!overflow, op, path, ": dims ", raw.dims, " overflow when multiplied out");

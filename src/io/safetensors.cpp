@@ -132,7 +132,9 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
       detail::fail(where, "dtype '", dname, "' is not supported (gradflow reads F32, F64, I64)");
     GF_CHECK(sh->size() <= Shape::kMaxDims, where, "shape has ", sh->size(),
              " dimensions; at most ", Shape::kMaxDims, " are supported");
-    uint64_t numel = 1;
+    // The product also runs over max(d, 1): a zero-size tensor whose other dims multiply past
+    // int64 would overflow its strides (and Shape::numel) all the same.
+    uint64_t numel = 1, span = 1;
     bool overflow = false;
     for (const auto& d : *sh) {
       GF_CHECK(d.is_number_unsigned(), where, "shape ", sh->dump(),
@@ -140,9 +142,11 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
       uint64_t dv = d.get<uint64_t>();
       GF_CHECK(dv <= static_cast<uint64_t>(INT64_MAX), where, "shape ", sh->dump(),
                " is too large");
-      overflow = overflow || __builtin_mul_overflow(numel, dv, &numel);
+      overflow = overflow || __builtin_mul_overflow(numel, dv, &numel) ||
+                 __builtin_mul_overflow(span, std::max<uint64_t>(dv, 1), &span);
       e.shape.push_back(static_cast<int64_t>(dv));
     }
+    overflow = overflow || span > static_cast<uint64_t>(INT64_MAX);
     uint64_t nbytes = 0;
     overflow = overflow || __builtin_mul_overflow(numel, static_cast<uint64_t>(esize), &nbytes);
     GF_CHECK(!overflow, where, "shape ", sh->dump(), " overflows when multiplied out");
