@@ -2,6 +2,7 @@
 #include "gradflow/data/csv.hpp"
 
 #include <charconv>
+#include <cfloat>
 #include <cmath>
 
 #include "gradflow/factories.hpp"
@@ -62,6 +63,9 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
   int64_t columns = 0, label_col = -1, first_line = 0, rows = 0, line_no = 0;
   bool first = true;
   std::size_t pos = 0;
+  const DType dt = o.dtype ? *o.dtype : default_dtype();
+  // A value finite as a double can still overflow the features' dtype (6e41 in float32 -> inf).
+  const double max_value = dt == DType::Float32 ? double(FLT_MAX) : DBL_MAX;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
@@ -110,12 +114,14 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
                quoted(fields[c]), " is not a number");
       GF_CHECK(std::isfinite(v), op, ":", line_no, ": column ", c + 1, ": value ",
                quoted(fields[c]), " is not finite (data row ", rows, ")");
+      GF_CHECK(std::fabs(v) <= max_value, op, ":", line_no, ": column ", c + 1, ": value ",
+               quoted(fields[c]), " is out of range for ", dtype_name(dt), " (data row ", rows,
+               ")");
       values.push_back(v);
     }
   }
   GF_CHECK(rows > 0, op, ": no data rows");
   const int64_t nf = o.has_labels ? columns - 1 : columns;
-  DType dt = o.dtype ? *o.dtype : default_dtype();
   GF_CHECK(is_floating(dt), op, ": features dtype must be floating, got ", dtype_name(dt));
   d.features = tensor(std::move(values), {rows, nf}, dt);
   if (o.has_labels) d.labels = tensor(std::move(labels), {rows}, DType::Int64);
