@@ -8,6 +8,7 @@
 //     defaults), merge_resume_config against a saved config, and the config's JSON round trip.
 // Allowed outcomes: success, CLI::Error (what main turns into usage/help output), UsageError,
 // gf::Error. Any other exception escaping is a finding (main would report it as a runtime failure).
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -103,6 +104,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const CLI::Error&) {
   } catch (const gf::cli::UsageError&) {
   } catch (const gf::Error&) {
+  } catch (const nlohmann::json::type_error& e) {
+    // Known finding (tests/fuzz/regressions/cli/json-invalid-utf8-data-flag): a flag value that
+    // is not UTF-8 (e.g. a csv: path) makes the config's JSON dump throw type_error 316, which
+    // main reports as a runtime failure (exit 1). Tolerated here until train_config handles it,
+    // so fuzzing goes on past it; any other type_error is still a finding.
+    if (e.id != 316) throw;
   }
   return 0;
 }
