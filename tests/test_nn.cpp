@@ -4,9 +4,12 @@
 
 #include <cmath>
 #include <gradflow/gradflow.hpp>
+
+#include "support/errors.hpp"
 #include <sstream>
 
 using namespace gf;
+using gf::test::error_of;
 
 namespace {
 
@@ -18,15 +21,6 @@ class NN : public ::testing::Test {
   }
   void TearDown() override { set_default_dtype(DType::Float32); }
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <gradflow/gradflow.hpp>
 
+#include "support/errors.hpp"
+
 #include "support/nn_functional_reference.hpp"
 #include "support/op_check.hpp"
 
@@ -15,15 +17,6 @@ namespace F = gf::nn::functional;
 using nn::Reduction;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 bool has(const std::string& msg, const std::string& part) {
   return msg.find(part) != std::string::npos;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "support/errors.hpp"
 #include "support/op_check.hpp"
 
 using namespace gf;
@@ -64,16 +65,6 @@ nlohmann::json load_reference() {
 }
 
 Tensor f64(std::initializer_list<double> v) { return tensor(v, DType::Float64); }
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no gf::Error thrown>";
-}
 
 }  // namespace
 

@@ -5,21 +5,13 @@
 #include <gradflow/gradflow.hpp>
 
 #include "support/nn_functional_reference.hpp"
+#include "support/errors.hpp"
 #include "support/op_check.hpp"
 
 using namespace gf;
 using namespace gf::test;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 

@@ -14,9 +14,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+
+#include "support/errors.hpp"
 #include <sstream>
 
 using namespace gf;
+using gf::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -136,16 +139,6 @@ int count_of(const std::string& s, const std::string& what) {
   int n = 0;
   for (std::size_t i = s.find(what); i != std::string::npos; i = s.find(what, i + 1)) ++n;
   return n;
-}
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no gf::Error)";
 }
 
 struct Seed001 {

@@ -15,10 +15,11 @@ namespace gf::kernels {
 
 constexpr int64_t kParallelThreshold = 1 << 16;
 
-// Calls f(begin, end) over [0, n), split across threads when n is large.
+// Calls f(begin, end) over [0, n), split across threads when the work (n items of
+// `cost` elements each, e.g. rows of a softmax) is large enough to pay for waking them.
 template <class F>
-void parallel_for(int64_t n, F&& f) {
-  if (n < kParallelThreshold) {
+void parallel_for(int64_t n, F&& f, int64_t cost = 1) {
+  if (n < 2 || n * cost < kParallelThreshold) {
     f(int64_t{0}, n);
     return;
   }

@@ -18,24 +18,10 @@ namespace gf::kernels {
 
 enum class SoftmaxMode { Softmax, LogSoftmax, LogSumExp };
 
-// Calls f(begin, end) over [0, rows), split across threads when rows * row_len is large.
+// Rows of row_len elements each, split across threads when there is enough work.
 template <class F>
 void parallel_rows(int64_t rows, int64_t row_len, F&& f) {
-  if (rows < 2 || rows * row_len < kParallelThreshold) {
-    f(int64_t{0}, rows);
-    return;
-  }
-#pragma omp parallel
-  {
-#ifdef _OPENMP
-    int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
-#else
-    int64_t nt = 1, id = 0;
-#endif
-    int64_t chunk = (rows + nt - 1) / nt;
-    int64_t b = std::min(rows, id * chunk), e = std::min(rows, b + chunk);
-    if (b < e) f(b, e);
-  }
+  parallel_for(rows, std::forward<F>(f), row_len);
 }
 
 // The max of a row, or 0 when it is ±inf (so that x - m stays finite where it can, like

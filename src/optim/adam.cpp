@@ -1,5 +1,6 @@
 // Adam and AdamW, exactly torch/optim/adam.py and adamw.py's single-tensor paths (PyTorch 1.13),
 // on raw buffers. The two differ only in how weight decay enters (see adam.hpp).
+#include "flags.hpp"
 #include "gradflow/optim/adam.hpp"
 
 #include <algorithm>
@@ -61,14 +62,7 @@ void adam_kernel(T* __restrict p, const T* __restrict g, T* __restrict m, T* __r
   }
 }
 
-template <class F>
-void with_flag(bool flag, F&& f) {
-  if (flag) {
-    f(std::true_type{});
-  } else {
-    f(std::false_type{});
-  }
-}
+using detail::with_flag;
 
 template <class T>
 void adam_update_typed(T* p, const T* g, T* m, T* v, T* vmax, int64_t t, int64_t n,

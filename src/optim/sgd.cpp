@@ -1,4 +1,5 @@
 // SGD, exactly torch/optim/sgd.py's _single_tensor_sgd (PyTorch 1.13), on raw buffers.
+#include "flags.hpp"
 #include "gradflow/optim/sgd.hpp"
 
 #include <type_traits>
@@ -50,15 +51,7 @@ void sgd_kernel(T* __restrict p, const T* __restrict g, T* __restrict buf, int64
   }
 }
 
-// Calls f(std::bool_constant<flag>{}).
-template <class F>
-void with_flag(bool flag, F&& f) {
-  if (flag) {
-    f(std::true_type{});
-  } else {
-    f(std::false_type{});
-  }
-}
+using detail::with_flag;
 
 template <class T>
 void sgd_update(T* p, const T* g, T* buf, bool first, int64_t n, const SGDOptions& o) {
