@@ -17,7 +17,7 @@ def gf_medians(path):
     out = {}
     for b in data["benchmarks"]:
         if b.get("aggregate_name") == "median":
-            out[b["run_name"]] = b["real_time"] if b["time_unit"] == "us" else b["real_time"] / 1e3
+            out[b["run_name"].split("/")[0]] = b["real_time"] if b["time_unit"] == "us" else b["real_time"] / 1e3
     return out, data.get("context", {})
 
 

@@ -10,8 +10,11 @@ namespace gf::detail {
 namespace {
 
 constexpr std::size_t kAlignment = 64;                   // a cache line; AVX-512 loads
-constexpr std::size_t kMaxCachedBytes = 512ull << 20;    // per thread
+constexpr std::size_t kMaxCachedBytes = 256ull << 20;    // per thread
 constexpr std::size_t kMaxCachedPerBin = 64;
+// Larger buffers are data sets and whole-set evaluations, not step-to-step scratch: they go back
+// to the system at once, so peak memory is not doubled by a cached copy.
+constexpr std::size_t kMaxCachedBuffer = 16ull << 20;
 
 std::size_t round_up(std::size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
@@ -56,8 +59,10 @@ void free_buffer(void* p, std::size_t nbytes) {
   if (cache_destroyed) return std::free(p);
   std::size_t size = round_up(nbytes == 0 ? 1 : nbytes);
   Cache& c = cache();
+  if (size > kMaxCachedBuffer) return std::free(p);
   auto& bin = c.bins[size];
-  if (c.bytes + size > kMaxCachedBytes || bin.size() >= kMaxCachedPerBin) {
+  if (size > kMaxCachedBuffer || c.bytes + size > kMaxCachedBytes ||
+      bin.size() >= kMaxCachedPerBin) {
     std::free(p);
     return;
   }

@@ -49,7 +49,9 @@ void run_eval(const std::string& checkpoint_path, std::string spec, int threads)
         m.checkpoint.standardizer.transform(data.standardizer.inverse_transform(data.test.X))
             .contiguous();
   }
-  check_compatible(data.test, p.num_features, p.num_classes, "--data " + spec);
+  // every row of the file is checked, not only the part evaluated: a bad label is bad input
+  for (const Split* part : {&data.train, &data.valid, &data.test})
+    check_compatible(*part, p.num_features, p.num_classes, "--data " + spec);
   Evaluation e = evaluate(*m.model, data.test, p.num_classes, /*with_confusion=*/true);
   Tensor confusion = confusion_tensor(e);
   std::vector<std::string> names = p.class_names;

@@ -1,5 +1,11 @@
 #include "datasets.hpp"
 
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include <gradflow/generator.hpp>
+
 #include <filesystem>
 #include <gradflow/data/csv.hpp>
 #include <gradflow/data/idx.hpp>
@@ -56,11 +62,43 @@ int64_t max_label(const Tensor& y) {
   return m;
 }
 
-// Splits off `fraction` of (X, y) with a seeded permutation: {rest, held_out}.
-std::pair<Split, Split> hold_out(const Tensor& X, const Tensor& y, double fraction, uint64_t seed) {
-  auto s = data::train_test_split(X, y, fraction, seed, /*shuffle=*/true);
-  return {Split{s.X_train.contiguous(), s.y_train.contiguous()},
-          Split{s.X_test.contiguous(), s.y_test.contiguous()}};
+// Splits off `fraction` of (X, y) with a seeded permutation: {rest, held_out}. The rows are
+// permuted in place (cycle by cycle, one row of scratch) and both parts are views of the same
+// buffer, so a 188 MB training set is never held twice. X and y must be owned by the caller.
+std::pair<Split, Split> hold_out(Tensor X, Tensor y, double fraction, uint64_t seed) {
+  X = X.contiguous();
+  y = y.contiguous();
+  const int64_t n = X.size(0);
+  const int64_t n_held = static_cast<int64_t>(std::ceil(fraction * static_cast<double>(n)));
+  GF_CHECK(n_held > 0 && n_held < n, "hold_out: cannot hold out ", fraction, " of ", n, " rows");
+  std::vector<int64_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  Generator g(seed);
+  for (int64_t i = n - 1; i > 0; --i) std::swap(perm[i], perm[g.randint(0, i + 1)]);
+  // new row i = old row perm[i], applied along each cycle of the permutation
+  const int64_t row = X.numel() / std::max<int64_t>(n, 1);
+  const std::size_t row_bytes = static_cast<std::size_t>(row) * element_size(X.dtype());
+  auto* xb = static_cast<char*>(X.impl().storage->data) + X.storage_offset() * element_size(X.dtype());
+  int64_t* yb = y.data_ptr<int64_t>();
+  std::vector<char> scratch(row_bytes);
+  std::vector<bool> done(n, false);
+  for (int64_t start = 0; start < n; ++start) {
+    if (done[start]) continue;
+    std::memcpy(scratch.data(), xb + start * row_bytes, row_bytes);
+    int64_t y_first = yb[start], i = start;
+    while (perm[i] != start) {
+      std::memcpy(xb + i * row_bytes, xb + perm[i] * row_bytes, row_bytes);
+      yb[i] = yb[perm[i]];
+      done[i] = true;
+      i = perm[i];
+    }
+    std::memcpy(xb + i * row_bytes, scratch.data(), row_bytes);
+    yb[i] = y_first;
+    done[i] = true;
+  }
+  const int64_t n_rest = n - n_held;
+  return {Split{X.slice(0, 0, n_rest), y.slice(0, 0, n_rest)},
+          Split{X.slice(0, n_rest, n), y.slice(0, n_rest, n)}};
 }
 
 }  // namespace
