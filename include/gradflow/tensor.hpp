@@ -19,9 +19,12 @@ struct Node;
 }
 
 // A reference-counted buffer from the caching allocator (buffers are reused step to step).
+// Up to kInlineBytes live inside the Storage itself: a scalar op allocates nothing more.
 struct Storage {
+  static constexpr std::size_t kInlineBytes = 16;
   void* data = nullptr;
   std::size_t nbytes = 0;
+  alignas(16) unsigned char inline_bytes[kInlineBytes];
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;

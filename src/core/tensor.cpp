@@ -10,8 +10,11 @@
 
 namespace gf {
 
-Storage::Storage(std::size_t n) : data(detail::allocate_buffer(n)), nbytes(n) {}
-Storage::~Storage() { detail::free_buffer(data, nbytes); }
+Storage::Storage(std::size_t n)
+    : data(n <= kInlineBytes ? inline_bytes : detail::allocate_buffer(n)), nbytes(n) {}
+Storage::~Storage() {
+  if (data != inline_bytes) detail::free_buffer(data, nbytes);
+}
 
 TensorImpl& Tensor::impl() const {
   GF_CHECK(impl_ != nullptr, "Tensor: operation on an undefined tensor");
