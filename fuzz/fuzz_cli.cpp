@@ -8,12 +8,11 @@
 //     defaults), merge_resume_config against a saved config, and the config's JSON round trip.
 // Allowed outcomes: success, CLI::Error (what main turns into usage/help output), UsageError,
 // gf::Error. Any other exception escaping is a finding (main would report it as a runtime failure).
+#include <gradflow/error.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gradflow/error.hpp>
 
 #include "command.hpp"
 #include "harness.hpp"

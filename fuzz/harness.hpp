@@ -17,20 +17,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
-#include <string_view>
-
 #include <gradflow/data/csv.hpp>
 #include <gradflow/data/idx.hpp>
 #include <gradflow/error.hpp>
 #include <gradflow/io/safetensors.hpp>
+#include <string>
+#include <string_view>
 
-#define GF_FUZZ_ASSERT(cond)                                                          \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
+#define GF_FUZZ_ASSERT(cond)                                                                 \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
       std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                   \
-    }                                                                                 \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (0)
 
 namespace gf::fuzz {
@@ -113,8 +112,7 @@ inline bool run_idx(const uint8_t* data, std::size_t size) {
                    t.dtype() == DType::Float64);
     // Every element was decoded from the file: the data cannot be larger than what it held
     // (decompressed), which bounds the allocation by the input.
-    GF_FUZZ_ASSERT(static_cast<std::size_t>(t.numel()) <= p.size() * 2 + 64 ||
-                   (data[0] & 3) == 0);
+    GF_FUZZ_ASSERT(static_cast<std::size_t>(t.numel()) <= p.size() * 2 + 64 || (data[0] & 3) == 0);
     return true;
   } catch (const Error&) {
     return false;

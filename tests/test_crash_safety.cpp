@@ -164,9 +164,10 @@ class CrashSafety : public ::testing::Test {
 #else
     const char* epochs = "200";
 #endif
-    return {"train", "--data",       "synthetic", "--hidden", "64", "--epochs",
-            epochs,  "--batch-size", "32",        "--seed",   "5",  "--threads",
-            "1",     "--no-plots",   "--out",     (dir_ / out).string()};
+    return {"train", "--data",     "synthetic", "--hidden",
+            "64",    "--epochs",   epochs,      "--batch-size",
+            "32",    "--seed",     "5",         "--threads",
+            "1",     "--no-plots", "--out",     (dir_ / out).string()};
   }
   fs::path dir_;
 };
@@ -193,8 +194,10 @@ TEST_F(CrashSafety, RandomSigkillsThenResumeEqualUninterruptedRun) {
   for (int round = 0; round < 40 && Clock::now() < deadline; ++round) {
     std::vector<std::string> args = recipe("killed");
     const bool resume = fs::exists(out / "last.safetensors");
-    if (resume) args.push_back("--resume");
-    else ++fresh_starts;
+    if (resume)
+      args.push_back("--resume");
+    else
+      ++fresh_starts;
     drain();
     Child c = spawn(args, dir_ / ("round" + std::to_string(round) + ".log"));
     bool killed = false;
@@ -245,9 +248,10 @@ TEST_F(CrashSafety, RandomSigkillsThenResumeEqualUninterruptedRun) {
   close(ino);
   RecordProperty("sigkills", kills);
   RecordProperty("kills_mid_checkpoint_write", mid_write);
-  std::printf("SIGKILLs: %d (%d left a checkpoint temp file, i.e. landed mid-write), %d fresh "
-              "starts\n",
-              kills, mid_write, fresh_starts);
+  std::printf(
+      "SIGKILLs: %d (%d left a checkpoint temp file, i.e. landed mid-write), %d fresh "
+      "starts\n",
+      kills, mid_write, fresh_starts);
   EXPECT_GE(kills, 4);
   EXPECT_GE(mid_write, 1) << "no kill landed during a checkpoint write";
 
@@ -331,8 +335,8 @@ TEST_F(CrashSafety, NanOrInfInCsvFeaturesIsReportedWithTheRow) {
       }
     }
     Outcome r = run({"train", "--data", "csv:" + csv.string(), "--epochs", "1", "--threads", "1",
-                 "--no-plots", "--out", (dir_ / "nan").string()},
-                dir_ / "nan.log");
+                     "--no-plots", "--out", (dir_ / "nan").string()},
+                    dir_ / "nan.log");
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find(csv.string() + ":18"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("column 2"), std::string::npos) << r.output;

@@ -77,8 +77,8 @@ TEST(Memory, TwentyThousandStepsKeepResidentMemoryFlat) {
   const double growth = (rss_end - rss_warm) / rss_warm;
   RecordProperty("rss_after_1000_kb", std::to_string(rss_warm / 1024));
   RecordProperty("rss_at_end_kb", std::to_string(rss_end / 1024));
-  std::printf("%s after step %d: %.0f KiB, after step %d: %.0f KiB (%+.2f%%)\n", kMeasure,
-              kWarmup, rss_warm / 1024, kSteps, rss_end / 1024, 100 * growth);
+  std::printf("%s after step %d: %.0f KiB, after step %d: %.0f KiB (%+.2f%%)\n", kMeasure, kWarmup,
+              rss_warm / 1024, kSteps, rss_end / 1024, 100 * growth);
   EXPECT_LT(std::abs(growth), 0.05);
   // It really trained (the steps did something): the loss fell.
   EXPECT_LT(last_loss, 0.8 * first_loss);
