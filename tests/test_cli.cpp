@@ -281,6 +281,20 @@ TEST_F(Cli, EvalAndPredictCheckLabelsAndFeatures) {
   EXPECT_NE(r.output.find("missing.safetensors"), std::string::npos);
 }
 
+TEST_F(Cli, HugeLabelIsBadInputNotAnAllocation) {  // fuzz finding: label 1e9 -> bad_alloc
+  fs::path csv = dir_ / "huge_label.csv";
+  {
+    std::ofstream f(csv);
+    for (int i = 0; i < 20; ++i) f << i << "," << -i << "," << (i == 3 ? 1000000000 : i % 2) << "\n";
+  }
+  Result r = run("train --data csv:" + csv.string() + " --epochs 1 --no-plots --out '" +
+                 (dir_ / "huge").string() + "'");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("the largest label is 1000000000, more classes than the 20 samples"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST_F(Cli, DemoPrintsTheWorkedExamples) {
   Result r = run("demo");
   ASSERT_EQ(r.status, 0) << r.output;

@@ -138,6 +138,15 @@ void run_train(TrainFlags& flags) {
   const std::string last_path = (out / "last.safetensors").string();
   const std::string best_path = (out / "best.safetensors").string();
 
+  // A run killed during a checkpoint write leaves its temp file behind: nobody else writes here.
+  std::error_code ec;
+  if (fs::is_directory(out, ec))
+    for (const auto& entry : fs::directory_iterator(out, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind(".", 0) == 0 && name.find(".tmp.") != std::string::npos)
+        fs::remove(entry.path(), ec);
+    }
+
   TrainConfig config = flags.config;
   Checkpoint resumed;
   if (flags.resume) {
@@ -182,7 +191,7 @@ void run_train(TrainFlags& flags) {
   }
 
   fs::create_directories(out);
-  write_text_atomic((out / "config.json").string(), to_json(config).dump(2) + "\n");
+  write_text_atomic((out / "config.json").string(), to_json(config).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   std::cout << "data: " << data.description << "\n  train " << format_count(data.train.size())
             << ", valid " << format_count(data.valid.size()) << ", test "
             << format_count(data.test.size()) << " samples; " << data.num_features << " features, "

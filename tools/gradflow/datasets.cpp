@@ -158,6 +158,11 @@ DataSets load_datasets(const std::string& spec, DType dtype, uint64_t seed, doub
     throw UsageError("--data " + spec + ": expected fashion-mnist, idx:DIR, csv:FILE or synthetic");
   }
   d.num_classes = std::max({d.num_classes, max_label(train_all.y) + 1, max_label(d.test.y) + 1});
+  const int64_t rows = train_all.size() + d.test.size();
+  if (d.num_classes > rows)
+    throw UsageError("--data " + spec + ": the largest label is " +
+                     std::to_string(d.num_classes - 1) + ", more classes than the " +
+                     std::to_string(rows) + " samples; labels must be class ids 0..C-1");
   if (d.class_names.size() != static_cast<size_t>(d.num_classes))
     d.class_names = numbered_classes(d.num_classes);
   auto [train, valid] = hold_out(train_all.X, train_all.y, valid_fraction, seed + 1);

@@ -91,9 +91,9 @@ void save_checkpoint(const std::string& path, const nn::Module& model,
     tensors.emplace_back("standardizer.mean", standardizer.mean());
     tensors.emplace_back("standardizer.scale", standardizer.scale());
   }
-  std::map<std::string, std::string> metadata{{kConfigKey, to_json(config).dump()},
-                                              {kProgressKey, progress_json(progress).dump()},
-                                              {kOptimizerKey, optimizer_scalars.dump()}};
+  std::map<std::string, std::string> metadata{{kConfigKey, to_json(config).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+                                              {kProgressKey, progress_json(progress).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+                                              {kOptimizerKey, optimizer_scalars.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}};
   io::save_safetensors(path, tensors, metadata);
 }
 
