@@ -89,3 +89,13 @@ TEST(Print, MatchesPyTorch) {
   EXPECT_EQ(to_string(w), "tensor([ 0.5000, -1.2500], requires_grad=True)");
   EXPECT_EQ(to_string(w * 2.0), "tensor([ 1.0000, -2.5000], grad_fn=<MulBackward0>)");
 }
+
+TEST(Tensor, ShapesThatOverflowAreAnError) {
+  try {
+    (void)empty({0, INT64_C(1) << 40, INT64_C(1) << 40}, DType::Float32);
+    FAIL() << "expected gf::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has too many elements"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(empty({0, 3}, DType::Float32).numel(), 0);
+}

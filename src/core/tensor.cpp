@@ -22,7 +22,15 @@ TensorImpl& Tensor::impl() const {
 }
 
 Tensor empty(const Shape& shape, DType dtype) {
-  for (int64_t d : shape) GF_CHECK(d >= 0, "empty: negative size in shape ", shape);
+  // Every caller (readers included) gets the same guard: sizes whose product (of max(d, 1), as
+  // the strides use) or byte count overflows int64 are an error, not undefined behaviour.
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    GF_CHECK(d >= 0, "empty: negative size in shape ", shape);
+    GF_CHECK(!__builtin_mul_overflow(elements, std::max<int64_t>(d, 1), &elements) &&
+                 elements <= INT64_MAX / 8,
+             "empty: shape ", shape, " has too many elements");
+  }
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<Storage>(shape.numel() * element_size(dtype));
   impl->sizes = shape;
