@@ -69,6 +69,27 @@ static void matmul_raw_sgemm(benchmark::State& state) {
 }
 BENCHMARK(matmul_raw_sgemm)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
+// Seed 003's tiny softmax classifier: 85 samples x 5 features -> 3 classes, float64. One
+// full-batch gradient-descent step (forward, cross-entropy, backward, SGD update), and one
+// per-sample step (batch of 1).
+static void tiny_step(benchmark::State& state, int64_t batch) {
+  manual_seed(0);
+  Tensor X = randn({batch, 5}, DType::Float64);
+  Tensor y = randint(0, 3, {batch});
+  nn::Linear model(5, 3, true, DType::Float64);
+  optim::SGD opt(model.parameters(), optim::SGDOptions(0.1));
+  for (auto _ : state) {
+    opt.zero_grad();
+    Tensor loss = nn::functional::cross_entropy(model.forward(X), y);
+    loss.backward();
+    opt.step();
+  }
+}
+static void tiny_full_batch_step(benchmark::State& state) { tiny_step(state, 85); }
+static void tiny_per_sample_step(benchmark::State& state) { tiny_step(state, 1); }
+BENCHMARK(tiny_full_batch_step)->Unit(benchmark::kMicrosecond);
+BENCHMARK(tiny_per_sample_step)->Unit(benchmark::kMicrosecond);
+
 // The GEMM floor of one MLP 784-256-128-10 training step at batch 128: the 3 forward products
 // and the 5 backward ones (dW3, dh2, dW2, dh1, dW1) straight to OpenBLAS. 128 / time is the
 // samples/s ceiling that everything else in a training step eats into.

@@ -47,7 +47,24 @@ def matmul_fwd_bwd():
     (a @ b).backward(g)
 
 
+def tiny_step(batch):
+    torch.manual_seed(0)
+    X = torch.randn(batch, 5, dtype=torch.float64)
+    y = torch.randint(0, 3, (batch,))
+    model = torch.nn.Linear(5, 3).double()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(X), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
 out = {
+    "tiny_full_batch_step": median_us(tiny_step(85)),
+    "tiny_per_sample_step": median_us(tiny_step(1)),
     "chain_1000": median_us(chain_1000),
     "jacobian_softmax_100": median_us(lambda: AF.jacobian(lambda t: torch.softmax(t, 0), xj)),
     "hessian_softmax_sq_10": median_us(
