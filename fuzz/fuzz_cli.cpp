@@ -18,17 +18,6 @@
 #include "harness.hpp"
 #include "train_config.hpp"
 
-// main.cpp's registry (main.cpp itself is not linked: libFuzzer has the main function).
-namespace gf::cli {
-std::vector<std::pair<std::string, Setup>>& registry() {
-  static std::vector<std::pair<std::string, Setup>> r;
-  return r;
-}
-Registration::Registration(std::string name, Setup setup) {
-  registry().emplace_back(std::move(name), std::move(setup));
-}
-}  // namespace gf::cli
-
 namespace {
 
 struct ParsedOnly {};

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -43,12 +45,7 @@ Result run(const std::string& args) {
   return r;
 }
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_text(const fs::path& p) { return gf::test::read_text(p.string()); }
 
 std::string last_line(const std::string& text) {
   auto end = text.find_last_not_of('\n');

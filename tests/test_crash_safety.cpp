@@ -28,6 +28,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.hpp"
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -35,12 +37,7 @@ namespace {
 
 const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_text(const fs::path& p) { return gf::test::read_text(p.string()); }
 
 // metrics.csv without its last column (seconds: the only one allowed to differ).
 std::string metrics_without_seconds(const fs::path& p) {

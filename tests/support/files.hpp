@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gradflow/error.hpp>
+#include <sstream>
 #include <string>
 
 namespace gf::test {
@@ -36,6 +37,14 @@ inline void write_gzip(const std::string& path, const std::string& bytes) {
 inline std::string read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// The whole file as text ("" when it cannot be read).
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace gf::test

@@ -6,19 +6,6 @@
 
 #include "command.hpp"
 
-namespace gf::cli {
-
-std::vector<std::pair<std::string, Setup>>& registry() {
-  static std::vector<std::pair<std::string, Setup>> r;
-  return r;
-}
-
-Registration::Registration(std::string name, Setup setup) {
-  registry().emplace_back(std::move(name), std::move(setup));
-}
-
-}  // namespace gf::cli
-
 int main(int argc, char** argv) {
   CLI::App app{"gradflow: tensors, autograd and training from first principles"};
   app.require_subcommand(1);
