@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "gradflow/error.hpp"
+#include "write_picture.hpp"
 
 namespace gf::viz::detail {
 
@@ -46,24 +47,42 @@ std::mutex& Canvas::mutex() {
 }
 
 Canvas::Canvas(const std::string& what, const std::string& file, int width, int height)
-    : lock_(mutex()), width_(width), height_(height) {
+    : lock_(mutex()), what_(what), file_(file), width_(width), height_(height) {
   GF_CHECK(!file.empty(), what, ": no output file given");
   const std::string device = device_for(what, file);
   GF_CHECK(width >= 50 && height >= 50 && width <= 20000 && height <= 20000, what, ": image size ",
            width, "x", height, " is out of range (50..20000 pixels)");
-  std::FILE* probe = std::fopen(file.c_str(), "wb");
-  GF_CHECK(probe != nullptr, what, ": cannot write '", file, "': ", std::strerror(errno));
-  std::fclose(probe);
+
+  // The cookie stream appends to bytes_; PLplot's tidy step may fclose it (the close callback
+  // records that), otherwise end_stream() does.
+  cookie_io_functions_t io{};
+  io.write = [](void* self, const char* data, std::size_t size) -> ssize_t {
+    auto* c = static_cast<Canvas*>(self);
+    try {
+      c->bytes_.append(data, size);
+    } catch (const std::bad_alloc&) {
+      c->write_failed_ = true;
+      errno = ENOMEM;
+      return -1;
+    }
+    return static_cast<ssize_t>(size);
+  };
+  io.close = [](void* self) -> int {
+    static_cast<Canvas*>(self)->memory_closed_ = true;
+    return 0;
+  };
+  memory_ = fopencookie(this, "wb", io);
+  GF_CHECK(memory_ != nullptr, what, ": cannot open a memory stream: ", std::strerror(errno));
 
   pls_ = std::make_unique<plstream>();
   plstream& p = *pls_;
   if (!device_available(p, device)) {
-    pls_.reset();
+    end_stream();
     ::gf::detail::fail(what, ": PLplot has no '", device,
                        "' device; install Debian's plplot-driver-cairo");
   }
   p.sdev(device.c_str());
-  p.sfnam(file.c_str());
+  p.sfile(memory_);
   p.spage(0, 0, width, height, 0, 0);
   p.scmap0n(16);
   p.scolbg(255, 255, 255);
@@ -81,7 +100,20 @@ Canvas::Canvas(const std::string& what, const std::string& file, int width, int 
   p.col0(kBlack);
 }
 
-Canvas::~Canvas() { pls_.reset(); }  // plend1: the file is written here
+Canvas::~Canvas() { end_stream(); }
+
+void Canvas::end_stream() {
+  pls_.reset();  // plend1: the driver writes the page into memory_ here
+  if (memory_ && !memory_closed_) std::fclose(memory_);
+  memory_ = nullptr;
+}
+
+void Canvas::finish() {
+  end_stream();
+  GF_CHECK(!write_failed_, what_, ": out of memory while drawing '", file_, "'");
+  GF_CHECK(!bytes_.empty(), what_, ": PLplot produced no picture for '", file_, "'");
+  write_picture(what_.c_str(), file_, bytes_);
+}
 
 void Canvas::panel(double vx0, double vx1, double vy0, double vy1, double x0, double x1, double y0,
                    double y1, bool log_y) {

@@ -1,10 +1,13 @@
 // Internal: one PLplot page (PNG through pngcairo, SVG through svgcairo) with a white
 // background and matplotlib's tab10 palette, plus small helpers shared by the plots.
-// PLplot calls exit() on fatal errors, so everything it could fail on (device, path) is checked
-// here first and reported as gf::Error.
+// PLplot calls exit() on fatal errors, so everything it could fail on (device, size) is checked
+// here first and reported as gf::Error. PLplot never opens the target file: it draws into a
+// memory stream (plsfile), and finish() writes the bytes with io::write_file_atomic, so a full
+// disk or an interrupted plot never leaves a truncated picture or empties the previous one.
 #pragma once
 #include <plplot/plstream.h>
 
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,7 +31,7 @@ class Canvas {
  public:
   // `what` names the plot in errors ("plot_functions").
   Canvas(const std::string& what, const std::string& file, int width, int height);
-  ~Canvas();
+  ~Canvas();  // without finish(): the picture is dropped and `file` is left untouched
   Canvas(const Canvas&) = delete;
   Canvas& operator=(const Canvas&) = delete;
   plstream& pls() { return *pls_; }
@@ -48,10 +51,19 @@ class Canvas {
               const std::vector<int>& styles, int position);
   // cmap1: viridis (sequential) or a blue-white-red diverging map.
   void colour_map(bool diverging);
+  // Ends the page and writes the picture to `file` atomically; gf::Error naming the plot and
+  // the file when PLplot produced nothing or the write fails.
+  void finish();
 
  private:
   static std::mutex& mutex();
+  void end_stream();
   std::unique_lock<std::mutex> lock_;
+  std::string what_, file_;
+  std::string bytes_;            // what PLplot wrote
+  std::FILE* memory_ = nullptr;  // a FILE* appending to bytes_ (fopencookie)
+  bool memory_closed_ = false;   // PLplot's plend fcloses it itself
+  bool write_failed_ = false;
   std::unique_ptr<plstream> pls_;
   int width_, height_;
 };

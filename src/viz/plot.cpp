@@ -89,6 +89,7 @@ void plot_functions(const std::vector<Function1D>& functions, const PlotOptions&
   const double w = options.width, h = options.height;
   draw_lines(c, 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, x, ys, names, {}, options.log_y,
              options.xlabel, options.ylabel, options.title);
+  c.finish();
 }
 
 void plot_with_derivatives(const std::string& name, const std::function<Tensor(const Tensor&)>& f,
@@ -123,6 +124,7 @@ void plot_with_derivatives(const std::string& name, const std::function<Tensor(c
   draw_lines(c, mid + 95 / w, 1 - 25 / w, 70 / h, 1 - 50 / h, xs, {d1, d2},
              {name + prime, name + second}, {1, 2}, false, options.xlabel, "derivative",
              name + prime + " and " + name + second + " (autograd)");
+  c.finish();
 }
 
 }  // namespace gf::viz

@@ -10,6 +10,7 @@
 #include "canvas.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/viz/plot.hpp"
+#include "write_picture.hpp"
 
 namespace gf::viz {
 
@@ -163,6 +164,7 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
              PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, 20 / W, 0, 22 / W, 1.0,
              detail::kBackground, detail::kBlack, 1, 0, 0, detail::kBlack, 0, 0, label_opts, labels,
              1, axis_opts, ticks, sub_ticks, n_values, values);
+  c.finish();
 }
 
 std::vector<MetricsRow> read_metrics_csv(const std::string& path) {
@@ -269,6 +271,7 @@ void plot_training_curves(const std::vector<MetricsRow>& rows, const std::string
     p.mtex("t", -1.6, 0.5, 0.5, detail::plain(title).c_str());
     p.schr(0, 1.0);
   }
+  c.finish();
 }
 
 ConfusionMatrix read_confusion_csv(const std::string& path) {
@@ -311,9 +314,8 @@ void write_confusion_csv(const Tensor& counts, const std::vector<std::string>& c
   const int64_t n = counts.size(0);
   GF_CHECK(static_cast<int64_t>(class_names.size()) == n,
            "write_confusion_csv: ", class_names.size(), " class names for ", n, " classes");
-  std::ofstream out(path);
-  GF_CHECK(out.good(), "write_confusion_csv: cannot write '", path, "'");
   const std::vector<double> v = counts.tolist();
+  std::ostringstream out;
   out << "true\\predicted";
   for (const auto& name : class_names) out << "," << name;
   out << "\n";
@@ -323,7 +325,7 @@ void write_confusion_csv(const Tensor& counts, const std::vector<std::string>& c
       out << "," << static_cast<long long>(std::llround(v[i * n + j]));
     out << "\n";
   }
-  GF_CHECK(out.good(), "write_confusion_csv: writing '", path, "' failed");
+  detail::write_picture("write_confusion_csv", path, out.str());
 }
 
 void plot_confusion_matrix(const Tensor& counts, const std::vector<std::string>& class_names,

@@ -1,5 +1,8 @@
 // render(): DOT text -> SVG/PNG/PDF through Graphviz. In-process with libgvc (agmemread,
-// gvLayout "dot", gvRender); when libgvc cannot produce the format, the `dot` program.
+// gvLayout "dot", gvRenderData into memory); when libgvc cannot produce the format, the `dot`
+// program writing to a pipe. Either way the picture is in memory before the file is touched, and
+// io::write_file_atomic writes it: Graphviz never writes (or exit()s on a failed write to) the
+// target, and a failure leaves the previous file as it was.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +15,7 @@
 #include <mutex>
 
 #include "gradflow/viz/graph.hpp"
+#include "write_picture.hpp"
 
 #if __has_include(<graphviz/gvc.h>)
 #include <graphviz/gvc.h>
@@ -44,7 +48,7 @@ int collect_error(char* message) {
 
 // Returns "" on success, otherwise what went wrong. Sets *no_renderer when libgvc lacks the
 // format (the caller then tries the dot program).
-std::string render_gvc(const std::string& dot, const std::string& format, std::FILE* out,
+std::string render_gvc(const std::string& dot, const std::string& format, std::string* out,
                        bool* no_renderer) {
   std::lock_guard<std::mutex> lock(g_gvc_mutex);
   std::string errors;
@@ -75,10 +79,15 @@ std::string render_gvc(const std::string& dot, const std::string& format, std::F
     problem = "Graphviz's dot layout failed" + (errors.empty() ? "" : ": " + errors);
   } else {
     laid_out = true;
-    if (gvRender(gvc, g, format.c_str(), out) != 0) {
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(gvc, g, format.c_str(), &data, &length) != 0) {
       *no_renderer = true;
       problem = "libgvc has no '" + format + "' renderer" + (errors.empty() ? "" : ": " + errors);
+    } else {
+      out->assign(data ? data : "", data ? length : 0);
     }
+    if (data) gvFreeRenderData(data);
   }
   if (g) {
     if (kept) {
@@ -93,33 +102,57 @@ std::string render_gvc(const std::string& dot, const std::string& format, std::F
 }
 #endif
 
-// Runs `dot -T<format> -o <path> <tmp.dot>`. Returns "" on success.
-std::string render_program(const std::string& dot, const std::string& format,
-                           const std::string& path) {
+// Runs `dot -T<format> <tmp.dot>` and collects its standard output in *out. Returns "" on
+// success.
+std::string render_program(const std::string& dot, const std::string& format, std::string* out) {
   std::filesystem::path tmp =
       std::filesystem::temp_directory_path() / ("gradflow-" + std::to_string(getpid()) + ".dot");
   {
     std::ofstream f(tmp);
-    if (!f) return "cannot write a temporary file " + tmp.string();
     f << dot;
+    f.close();
+    if (!f) return "cannot write a temporary file " + tmp.string();
   }
-  std::string t = "-T" + format, o = "-o" + path, in = tmp.string();
-  char* argv[] = {const_cast<char*>("dot"), t.data(), o.data(), in.data(), nullptr};
+  struct RemoveTmp {
+    std::filesystem::path p;
+    ~RemoveTmp() {
+      std::error_code ignored;
+      std::filesystem::remove(p, ignored);
+    }
+  } remove_tmp{tmp};
+  int fds[2];
+  if (::pipe(fds) != 0) return std::string("pipe failed: ") + std::strerror(errno);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  std::string t = "-T" + format, in = tmp.string();
+  char* argv[] = {const_cast<char*>("dot"), t.data(), in.data(), nullptr};
   pid_t pid;
-  int rc = posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ);
-  std::string problem;
+  int rc = posix_spawnp(&pid, "dot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
   if (rc != 0) {
-    problem = "the `dot` program was not found";
-  } else {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      problem = "the `dot` program failed (exit status " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+    ::close(fds[0]);
+    return "the `dot` program was not found";
   }
-  std::error_code ignored;
-  std::filesystem::remove(tmp, ignored);
-  return problem;
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out->append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return "the `dot` program failed (exit status " +
+           std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+  if (out->empty()) return "the `dot` program wrote nothing";
+  return "";
 }
 
 }  // namespace
@@ -134,36 +167,26 @@ void render(const std::string& dot, const std::string& path) {
   GF_CHECK(!format.empty(), "render: cannot tell the image format of '", path, "' (extension '",
            ext, "'); use .svg, .png, .pdf or .dot");
 
-  std::FILE* out = std::fopen(path.c_str(), "wb");
-  GF_CHECK(out != nullptr, "render: cannot write '", path, "': ", std::strerror(errno));
-  if (format == "dot") {
-    bool ok = std::fwrite(dot.data(), 1, dot.size(), out) == dot.size();
-    ok = (std::fclose(out) == 0) && ok;
-    GF_CHECK(ok, "render: writing '", path, "' failed: ", std::strerror(errno));
-    return;
-  }
+  if (format == "dot") return detail::write_picture("render", path, dot);
 
+  std::string picture;
   std::string problem = "libgvc (Graphviz's library) was not built in";
   bool try_program = true;
 #ifdef GF_HAVE_GVC
   bool no_renderer = false;
-  problem = render_gvc(dot, format, out, &no_renderer);
+  problem = render_gvc(dot, format, &picture, &no_renderer);
   try_program = no_renderer;
+  if (problem.empty() && picture.empty()) problem = "Graphviz produced no picture";
 #endif
-  bool closed = std::fclose(out) == 0;
-  if (problem.empty()) {
-    GF_CHECK(closed, "render: writing '", path, "' failed: ", std::strerror(errno));
-    return;
-  }
+  if (problem.empty()) return detail::write_picture("render", path, picture);
   if (try_program) {
-    std::string program_problem = render_program(dot, format, path);
-    if (program_problem.empty()) return;
+    picture.clear();
+    std::string program_problem = render_program(dot, format, &picture);
+    if (program_problem.empty()) return detail::write_picture("render", path, picture);
     problem += "; " + program_problem;
   }
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
-  detail::fail("render: cannot draw '", path, "': ", problem,
-               try_program ? std::string("; ") + kInstallHint : std::string());
+  ::gf::detail::fail("render: cannot draw '", path, "': ", problem,
+                     try_program ? std::string("; ") + kInstallHint : std::string());
 }
 
 }  // namespace gf::viz

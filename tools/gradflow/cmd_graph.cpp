@@ -2,8 +2,8 @@
 //   gradflow graph --expr "(x+y)*z" [--values x=-2,y=5,z=-4] --out graph.svg
 //   gradflow graph --model softmax|mlp [--hidden 256,128] --out graph.svg
 // The picture goes through Graphviz (gf::viz::render); --dot/--json also write the graph as text.
-#include <fstream>
 #include <gradflow/gradflow.hpp>
+#include <gradflow/io/atomic_file.hpp>
 #include <gradflow/viz/expr.hpp>
 #include <gradflow/viz/graph.hpp>
 #include <gradflow/viz/trace.hpp>
@@ -46,9 +46,11 @@ void write_outputs(const GraphFlags& f, const std::vector<Tensor>& outputs,
   viz::render(dot, f.out);
   std::cout << "wrote " << f.out << "\n";
   if (!f.json.empty()) {
-    std::ofstream j(f.json);
-    if (!j) throw UsageError("--json: cannot write '" + f.json + "'");
-    j << viz::make_dot_json(outputs, names, options) << "\n";
+    try {
+      io::write_file_atomic(f.json, viz::make_dot_json(outputs, names, options) + "\n");
+    } catch (const gf::Error& e) {
+      throw UsageError(std::string("--json: ") + e.what());
+    }
     std::cout << "wrote " << f.json << "\n";
   }
 }

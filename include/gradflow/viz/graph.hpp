@@ -44,7 +44,9 @@ std::string make_dot_json(const std::vector<Tensor>& outputs, const NamedTensors
 // the extension: .svg, .png, .pdf (or .dot/.gv: the text itself). Throws gf::Error for an
 // unknown extension, an unwritable path, unparsable DOT or a layout failure. Uses libgvc
 // in-process; when that cannot render the format, runs the `dot` program; if neither works
-// the message says what to install.
+// the message says what to install. The picture is rendered into memory first and then written
+// with io::write_file_atomic: on any failure (a full disk included) `path` keeps its previous
+// contents and no temporary file is left behind.
 void render(const std::string& dot, const std::string& path);
 
 }  // namespace gf::viz

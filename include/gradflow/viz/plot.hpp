@@ -9,7 +9,9 @@
 //
 // Every function writes the file named by its `file` argument/option; the format comes from the
 // extension (.png or .svg). Misuse (unknown extension, unwritable path, empty data, bad range)
-// throws gf::Error naming the plot and the problem.
+// throws gf::Error naming the plot and the problem. Pictures are drawn in memory and written
+// with io::write_file_atomic: when writing fails (a full disk, a missing folder) the error
+// names the file and the step, and the previous file, if any, is left as it was.
 #pragma once
 #include <functional>
 #include <string>

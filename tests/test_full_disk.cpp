@@ -1,0 +1,239 @@
+// Pictures on a full disk (issue 12, item 2): every picture — Graphviz (render) and PLplot (plots,
+// heatmaps, curves) — is drawn in memory and written with io::write_file_atomic. On a full disk
+// the library throws gf::Error naming the file and "No space left on device", the CLI exits 2 with
+// that message and prints no "wrote …", the previous good file is left byte for byte, and no
+// temporary file is left behind. The disk is a small tmpfs the test mounts and unmounts itself;
+// where mounting is forbidden (not root, no CAP_SYS_ADMIN) the tests skip and say why.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <gradflow/gradflow.hpp>
+#include <gradflow/viz/graph.hpp>
+#include <gradflow/viz/plot.hpp>
+#include <string>
+#include <vector>
+
+#include "support/errors.hpp"
+#include "support/files.hpp"
+
+namespace fs = std::filesystem;
+using gf::test::error_of;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace {
+
+const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
+
+// A tmpfs of `bytes` mounted on a fresh directory; unmounted and removed at the end.
+class SmallDisk {
+ public:
+  explicit SmallDisk(std::size_t bytes) {
+    std::string templ = (fs::temp_directory_path() / "gradflow-disk-XXXXXX").string();
+    if (!::mkdtemp(templ.data())) {
+      problem_ = std::string("mkdtemp failed: ") + std::strerror(errno);
+      return;
+    }
+    dir_ = templ;
+    const std::string options = "size=" + std::to_string(bytes) + ",mode=0755";
+    if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+      problem_ = std::string("mounting a tmpfs is not allowed here: ") + std::strerror(errno);
+      return;
+    }
+    mounted_ = true;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    if (!dir_.empty()) ::rmdir(dir_.c_str());
+  }
+  const std::string& problem() const { return problem_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+
+  // Fills the disk with a filler file, then frees `leave` bytes of it: what is left is less
+  // than any picture needs, so a write starts and then fails part-way (the truncation case).
+  void fill(std::size_t leave) {
+    const std::string filler = path("filler");
+    std::FILE* f = std::fopen(filler.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::vector<char> block(4096, 'f');
+    std::size_t written = 0;
+    while (std::fwrite(block.data(), 1, block.size(), f) == block.size()) written += block.size();
+    std::fclose(f);
+    ASSERT_EQ(::truncate(filler.c_str(), static_cast<off_t>(written > leave ? written - leave : 0)),
+              0);
+  }
+  // Every file in the folder except the filler (no temporary file may be left over).
+  std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.path().filename() != "filler") names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  std::string dir_, problem_;
+  bool mounted_ = false;
+};
+
+#define MOUNT_OR_SKIP(disk) \
+  if (!(disk).problem().empty()) GTEST_SKIP() << (disk).problem();
+
+std::string read(const std::string& path) { return gf::test::read_bytes(path); }
+
+void write(const std::string& path, const std::string& text) { gf::test::write_bytes(path, text); }
+
+std::string seed001_dot() {
+  auto x = gf::scalar_tensor(-2).requires_grad_();
+  auto y = gf::scalar_tensor(5).requires_grad_();
+  auto z = gf::scalar_tensor(-4).requires_grad_();
+  return gf::viz::make_dot({(x + y) * z}, {{"x", x}, {"y", y}, {"z", z}});
+}
+
+gf::viz::PlotOptions sigmoid_plot(const std::string& file) {
+  gf::viz::PlotOptions o;
+  o.file = file;
+  return o;
+}
+
+void plot_sigmoid(const std::string& file) {
+  gf::viz::plot_functions({{"sigmoid", [](double x) { return 1 / (1 + std::exp(-x)); }}},
+                          sigmoid_plot(file));
+}
+
+TEST(FullDisk, RenderKeepsThePreviousPictureAndSaysWhy) {
+  SmallDisk disk(256 * 1024);
+  MOUNT_OR_SKIP(disk);
+  const std::string svg = disk.path("graph.svg"), png = disk.path("graph.png");
+  const std::string dot = seed001_dot();
+  gf::viz::render(dot, svg);  // room enough: the previous good pictures
+  gf::viz::render(dot, png);
+  const std::string good_svg = read(svg), good_png = read(png);
+  ASSERT_GT(good_svg.size(), 500u);
+  ASSERT_EQ(good_png.substr(1, 3), "PNG");
+
+  disk.fill(1024);  // 1 KiB left: less than either picture
+  for (const std::string& file : {svg, png}) {
+    std::string message = error_of([&] { gf::viz::render(dot, file); });
+    EXPECT_THAT(message, HasSubstr("render: "));
+    EXPECT_THAT(message, HasSubstr(file));
+    EXPECT_THAT(message, HasSubstr("No space left on device"));
+  }
+  EXPECT_EQ(read(svg), good_svg);
+  EXPECT_EQ(read(png), good_png);
+  // A new file is not created at all (no 0-byte or truncated picture), and no temporary stays.
+  EXPECT_THAT(error_of([&] { gf::viz::render(dot, disk.path("new.svg")); }),
+              HasSubstr("No space left on device"));
+  EXPECT_EQ(disk.files(), (std::vector<std::string>{"graph.png", "graph.svg"}));
+}
+
+TEST(FullDisk, PlotsKeepThePreviousPictureAndSayWhy) {
+  SmallDisk disk(512 * 1024);
+  MOUNT_OR_SKIP(disk);
+  const std::string png = disk.path("functions.png"), svg = disk.path("functions.svg"),
+                    heat = disk.path("confusion.png"), curves = disk.path("curves.png"),
+                    csv = disk.path("confusion.csv");
+  const gf::Tensor counts = gf::tensor({5, 1, 2, 7}, {2, 2}, gf::DType::Int64);
+  const std::vector<gf::viz::MetricsRow> rows = {{1, 0.9, 0.6, 1.0, 0.55, 1},
+                                                 {2, 0.5, 0.8, 0.6, 0.75, 1}};
+  plot_sigmoid(png);
+  plot_sigmoid(svg);
+  gf::viz::plot_confusion_matrix(counts, {"a", "b"}, heat);
+  gf::viz::plot_training_curves(rows, curves);
+  gf::viz::write_confusion_csv(counts, {"a", "b"}, csv);
+  const std::vector<std::string> names = disk.files();
+  std::vector<std::string> good;
+  for (const auto& n : names) good.push_back(read(disk.path(n)));
+  ASSERT_EQ(good[3].substr(1, 3), "PNG");  // functions.png
+
+  disk.fill(2048);
+  auto expect_full = [&](const std::string& message, const char* what, const std::string& file) {
+    EXPECT_THAT(message, HasSubstr(what));
+    EXPECT_THAT(message, HasSubstr(file));
+    EXPECT_THAT(message, HasSubstr("No space left on device"));
+  };
+  expect_full(error_of([&] { plot_sigmoid(png); }), "plot_functions: ", png);
+  expect_full(error_of([&] { plot_sigmoid(svg); }), "plot_functions: ", svg);
+  expect_full(error_of([&] {
+                gf::viz::plot_with_derivatives(
+                    "tanh", [](const gf::Tensor& x) { return gf::tanh(x); }, sigmoid_plot(png));
+              }),
+              "plot_with_derivatives: ", png);
+  expect_full(error_of([&] {
+                gf::viz::plot_confusion_matrix(counts, {"a", "b"}, heat);
+              }),
+              "heatmap: ", heat);
+  expect_full(error_of([&] { gf::viz::plot_training_curves(rows, curves); }),
+              "plot_training_curves: ", curves);
+  disk.fill(0);
+  expect_full(error_of([&] {
+                gf::viz::write_confusion_csv(counts, {"a", "b"}, csv);
+              }),
+              "write_confusion_csv: ", csv);
+  EXPECT_EQ(disk.files(), names);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    EXPECT_EQ(read(disk.path(names[i])), good[i]) << names[i];
+}
+
+struct CliRun {
+  int status = -1;
+  std::string output;
+};
+
+CliRun run(const std::string& args) {
+  CliRun r;
+  std::FILE* pipe = ::popen(("'" + kBinary + "' " + args + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  int status = ::pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(FullDisk, CliGraphAndPlotExit2WithTheReasonAndWriteNothing) {
+  if (!fs::exists(kBinary)) GTEST_SKIP() << "the gradflow binary is not built (" << kBinary << ")";
+  SmallDisk disk(512 * 1024);
+  MOUNT_OR_SKIP(disk);
+  const std::string svg = disk.path("g.svg"), png = disk.path("f.png"), json = disk.path("g.json");
+  const std::string graph = "graph --expr '(x+y)*z' --out '" + svg + "' --json '" + json + "'";
+  const std::string plot = "plot --functions sigmoid,tanh --out '" + png + "'";
+  CliRun ok = run(graph);
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  ok = run(plot);
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  const std::string good_svg = read(svg), good_png = read(png), good_json = read(json);
+
+  disk.fill(1024);
+  for (const std::string& args : {graph, plot, "graph --model softmax --out '" + svg + "'",
+                                  "plot --functions relu --derivatives --out '" + png + "'"}) {
+    CliRun r = run(args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
+    EXPECT_THAT(r.output, HasSubstr("No space left on device")) << args;
+    EXPECT_THAT(r.output, Not(HasSubstr("wrote "))) << args;
+  }
+  // --json on the full disk, the picture elsewhere: the picture is written, the JSON is not.
+  const std::string elsewhere = gf::test::scratch_dir() + "/g.svg";
+  CliRun r = run("graph --expr '(x+y)*z' --out '" + elsewhere + "' --json '" + json + "'");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(json));
+  EXPECT_THAT(r.output, HasSubstr("No space left on device"));
+  EXPECT_THAT(r.output, Not(HasSubstr("wrote " + json)));
+  EXPECT_EQ(read(svg), good_svg);
+  EXPECT_EQ(read(png), good_png);
+  EXPECT_EQ(read(json), good_json);
+  for (const std::string& name : disk.files())
+    EXPECT_TRUE(name == "g.svg" || name == "f.png" || name == "g.json") << name;
+}
+
+}  // namespace
