@@ -2,26 +2,11 @@
 """PyTorch side of bench/bench_engine.cpp: the same workloads, median microseconds as JSON."""
 import json
 import sys
-import time
 
 import torch
 import torch.autograd.functional as AF
 
-
-def median_us(fn, min_time=0.5, repeats=7):
-    fn()  # warm up
-    results = []
-    for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= min_time / repeats:
-                break
-        results.append(elapsed / n * 1e6)
-    results.sort()
-    return results[len(results) // 2]
+from timing import median_us
 
 
 def chain_1000():

@@ -24,3 +24,12 @@ find_path(GF_CBLAS_INCLUDE cblas.h PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTU
 if(GF_CBLAS_INCLUDE)
   target_include_directories(gf_openblas INTERFACE $<BUILD_INTERFACE:${GF_CBLAS_INCLUDE}>)
 endif()
+
+# SLEEF (libsleef-dev): the vector math PyTorch's CPU kernels use, so exp/log/tanh/... match
+# torch bit for bit. Linked through an INTERFACE target like OpenBLAS, so the installed static
+# library carries it to find_package(gradflow) users.
+find_library(GF_SLEEF_LIBRARY NAMES sleef REQUIRED)
+find_path(GF_SLEEF_INCLUDE sleef.h PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE} REQUIRED)
+add_library(gf_sleef INTERFACE)
+target_link_libraries(gf_sleef INTERFACE ${GF_SLEEF_LIBRARY})
+target_include_directories(gf_sleef INTERFACE $<BUILD_INTERFACE:${GF_SLEEF_INCLUDE}>)

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "../kernels/elementwise.hpp"
+#include "../kernels/vmath.hpp"
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
@@ -263,21 +264,21 @@ Tensor pow_forward(const Tensor& x, double p) {
 
 Tensor exp(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = kernels::unary(x, [](auto v) { return std::exp(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Exp);
   record_saving<ExpBackward0>(out, x, true);
   return out;
 }
 
 Tensor log(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = kernels::unary(x, [](auto v) { return std::log(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Log);
   record_saving<LogBackward0>(out, x, false);
   return out;
 }
 
 Tensor log1p(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = kernels::unary(x, [](auto v) { return std::log1p(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Log1p);
   record_saving<Log1PBackward0>(out, x, false);
   return out;
 }
@@ -342,20 +343,15 @@ Tensor relu(const Tensor& x) {
 
 Tensor sigmoid(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  // stable on both sides: never exp of a large positive number
-  Tensor out = kernels::unary(x, [](auto v) -> decltype(v) {
-    using T = decltype(v);
-    if (v >= 0) return T{1} / (T{1} + std::exp(-v));
-    T e = std::exp(v);
-    return e / (T{1} + e);
-  });
+  // 1 / (1 + exp(-x)), PyTorch's formula (exp(-x) = inf gives 0, never NaN)
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Sigmoid);
   record_saving<SigmoidBackward0>(out, x, true);
   return out;
 }
 
 Tensor tanh(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = kernels::unary(x, [](auto v) { return std::tanh(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Tanh);
   record_saving<TanhBackward0>(out, x, true);
   return out;
 }
