@@ -1,11 +1,14 @@
 // Recursive-descent parser for the little formula language of `gradflow graph --expr`:
 //   expr := term (('+'|'-') term)*      term := unary (('*'|'/') unary)*
 //   unary := '-' unary | primary        primary := number | name | name '(' expr ')' | '(' expr ')'
-// Evaluates as it parses, with gradflow ops, so the result carries the backward graph.
+// Evaluates as it parses, with gradflow ops, so the result carries the backward graph. One pass,
+// linear in the text: variables are found through a hash map, and an error quotes only the
+// formula around the problem.
 #include "gradflow/viz/expr.hpp"
 
 #include <cctype>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
@@ -31,7 +34,15 @@ class Parser {
 
  private:
   [[noreturn]] void error(const std::string& what) const {
-    ::gf::detail::fail("expression: ", what, " at position ", pos_ + 1, " in \"", s_, "\"");
+    ::gf::detail::fail("expression: ", what, " at position ", pos_ + 1, " in \"", excerpt(), "\"");
+  }
+  // The formula, or for a long one the 30 characters each side of the position.
+  std::string excerpt() const {
+    constexpr std::size_t kSide = 30;
+    if (s_.size() <= 2 * kSide + 10) return s_;
+    const std::size_t from = pos_ > kSide ? pos_ - kSide : 0;
+    return (from > 0 ? "…" : "") + s_.substr(from, 2 * kSide) +
+           (from + 2 * kSide < s_.size() ? "…" : "");
   }
   void skip() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -112,8 +123,7 @@ class Parser {
     error("unexpected '" + std::string(1, c) + "'");
   }
   Tensor variable(const std::string& name, std::size_t start) {
-    for (const auto& [n, t] : vars_)
-      if (n == name) return t;
+    if (auto seen = index_.find(name); seen != index_.end()) return vars_[seen->second].second;
     auto it = values_.find(name);
     if (it == values_.end()) {
       pos_ = start;
@@ -121,6 +131,7 @@ class Parser {
     }
     Tensor t = scalar_tensor(it->second, dtype_).requires_grad_();
     t.impl().name = name;
+    index_.emplace(name, vars_.size());
     vars_.emplace_back(name, t);
     return t;
   }
@@ -131,6 +142,7 @@ class Parser {
   std::size_t pos_ = 0;
   int depth_ = 0;
   NamedTensors vars_;
+  std::unordered_map<std::string, std::size_t> index_;  // name -> position in vars_
 };
 
 }  // namespace

@@ -7,12 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "gradflow/viz/graph.hpp"
 #include "write_picture.hpp"
@@ -46,10 +50,81 @@ int collect_error(char* message) {
   return 0;
 }
 
+// dot's layout time grows faster than quadratically with its working size: the boxes plus one
+// virtual node per rank crossed by each edge (measured with Graphviz 2.42 on this project's
+// graphs: 60 terms of x*y+x*y+... (121 boxes, ~3,700 points) take 0.5 s, 100 terms (201 boxes,
+// 10,300 points) 15 s, 10,000 terms ~22 GB; 1,000 terms with their own variables (4,000 boxes,
+// short edges) 8 s). Above these limits no one can read the picture either.
+constexpr std::size_t kMaxBoxes = 1500, kMaxLayoutPoints = 4000;
+// A graph within those limits has far fewer DOT lines (one per box or edge) than this; text
+// with more is refused before cgraph parses it (parsing a million-box graph alone takes 20 s
+// and 2 GB).
+constexpr std::size_t kMaxDotLines = 50000;
+
+std::string too_big_message(std::size_t boxes, std::size_t points) {
+  return "the graph has " + std::to_string(boxes) + " boxes and needs about " +
+         std::to_string(points) + " layout points; a picture is limited to " +
+         std::to_string(kMaxBoxes) + " boxes and " + std::to_string(kMaxLayoutPoints) +
+         " points (Graphviz's layout time grows faster than quadratically with them): write "
+         "the DOT text instead (a .dot file) or draw a smaller graph";
+}
+
+struct LayoutSize {
+  std::size_t boxes = 0, points = 0;  // points = boxes + virtual nodes
+};
+
+// Estimates dot's working size before laying out. dot ranks nodes so that the total edge span
+// is least; the estimate ranks every node as late as its successors allow (a sum's terms sit
+// just above their use) and then puts each sink (saved-tensor boxes) just below its lowest
+// predecessor. Linear in the graph. A cyclic graph counts only its boxes.
+LayoutSize layout_size(Agraph_t* g) {
+  std::unordered_map<Agnode_t*, std::size_t> index;
+  std::vector<Agnode_t*> nodes;
+  for (Agnode_t* n = agfstnode(g); n; n = agnxtnode(g, n)) {
+    index.emplace(n, nodes.size());
+    nodes.push_back(n);
+  }
+  const std::size_t N = nodes.size();
+  std::vector<std::vector<std::size_t>> succ(N), pred(N);
+  for (std::size_t i = 0; i < N; ++i)
+    for (Agedge_t* e = agfstout(g, nodes[i]); e; e = agnxtout(g, e)) {
+      std::size_t j = index.at(aghead(e));
+      if (j == i) continue;
+      succ[i].push_back(j);
+      pred[j].push_back(i);
+    }
+  // Reverse topological order (Kahn's algorithm from the sinks).
+  std::vector<std::size_t> order, left(N);
+  for (std::size_t i = 0; i < N; ++i) {
+    left[i] = succ[i].size();
+    if (left[i] == 0) order.push_back(i);
+  }
+  for (std::size_t k = 0; k < order.size(); ++k)
+    for (std::size_t p : pred[order[k]])
+      if (--left[p] == 0) order.push_back(p);
+  if (order.size() != N) return {N, N};
+  std::vector<int64_t> rank(N, 0);
+  for (std::size_t v : order)  // sinks first: rank 0, everything else above (negative)
+    for (std::size_t w : succ[v]) rank[v] = std::min(rank[v], rank[w] - 1);
+  for (std::size_t v = 0; v < N; ++v)
+    if (succ[v].empty() && !pred[v].empty()) {
+      int64_t lowest = INT64_MIN;
+      for (std::size_t p : pred[v]) lowest = std::max(lowest, rank[p]);
+      rank[v] = lowest + 1;
+    }
+  LayoutSize size{N, N};
+  for (std::size_t v = 0; v < N; ++v)
+    for (std::size_t w : succ[v]) {
+      int64_t span = rank[w] > rank[v] ? rank[w] - rank[v] : rank[v] - rank[w];
+      size.points += static_cast<std::size_t>(span - 1 > 0 ? span - 1 : 0);
+    }
+  return size;
+}
+
 // Returns "" on success, otherwise what went wrong. Sets *no_renderer when libgvc lacks the
-// format (the caller then tries the dot program).
+// format (the caller then tries the dot program), *too_big when the graph is over the limits.
 std::string render_gvc(const std::string& dot, const std::string& format, std::string* out,
-                       bool* no_renderer) {
+                       bool* no_renderer, bool* too_big) {
   std::lock_guard<std::mutex> lock(g_gvc_mutex);
   std::string errors;
   g_gvc_errors = &errors;
@@ -73,8 +148,13 @@ std::string render_gvc(const std::string& dot, const std::string& format, std::s
   std::string problem;
   Agraph_t* g = agmemread(dot.c_str());
   bool laid_out = false;
+  LayoutSize size;
+  if (g) size = layout_size(g);
   if (!g) {
     problem = "Graphviz could not parse the DOT text" + (errors.empty() ? "" : ": " + errors);
+  } else if (size.boxes > kMaxBoxes || size.points > kMaxLayoutPoints) {
+    *too_big = true;
+    problem = too_big_message(size.boxes, size.points);
   } else if (gvLayout(gvc, g, "dot") != 0) {
     problem = "Graphviz's dot layout failed" + (errors.empty() ? "" : ": " + errors);
   } else {
@@ -169,12 +249,18 @@ void render(const std::string& dot, const std::string& path) {
 
   if (format == "dot") return detail::write_picture("render", path, dot);
 
+  if (std::size_t lines = std::count(dot.begin(), dot.end(), '\n'); lines > kMaxDotLines)
+    ::gf::detail::fail("render: cannot draw '", path, "': the DOT text has ", lines,
+                       " lines, more than the ", kMaxDotLines,
+                       " a picture can hold; write "
+                       "the DOT text instead (a .dot file) or draw a smaller graph");
   std::string picture;
   std::string problem = "libgvc (Graphviz's library) was not built in";
   bool try_program = true;
 #ifdef GF_HAVE_GVC
-  bool no_renderer = false;
-  problem = render_gvc(dot, format, &picture, &no_renderer);
+  bool no_renderer = false, too_big = false;
+  problem = render_gvc(dot, format, &picture, &no_renderer, &too_big);
+  if (too_big) ::gf::detail::fail("render: cannot draw '", path, "': ", problem);
   try_program = no_renderer;
   if (problem.empty() && picture.empty()) problem = "Graphviz produced no picture";
 #endif

@@ -1,7 +1,9 @@
 // `gradflow graph`: draws a backward graph the way torchviz's make_dot does (seed 001).
 //   gradflow graph --expr "(x+y)*z" [--values x=-2,y=5,z=-4] --out graph.svg
+//   gradflow graph --expr-file formula.txt --out graph.dot   (formulas too long for a command line)
 //   gradflow graph --model softmax|mlp [--hidden 256,128] --out graph.svg
 // The picture goes through Graphviz (gf::viz::render); --dot/--json also write the graph as text.
+#include <cctype>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/io/atomic_file.hpp>
 #include <gradflow/viz/expr.hpp>
@@ -17,7 +19,7 @@ namespace gf::cli {
 namespace {
 
 struct GraphFlags {
-  std::string expr, model, hidden = "256,128", values, out = "graph.svg", json;
+  std::string expr, expr_file, model, hidden = "256,128", values, out = "graph.svg", json;
   int64_t inputs = 784, classes = 10, batch = 1;
   bool show_saved = false, trace = false;
 };
@@ -55,7 +57,23 @@ void write_outputs(const GraphFlags& f, const std::vector<Tensor>& outputs,
   }
 }
 
-void run_expr(const GraphFlags& f) {
+// A long formula is echoed by its start and its length.
+std::string shortened(const std::string& text) {
+  if (text.size() <= 80) return text;
+  return text.substr(0, 60) + "… (" + std::to_string(text.size()) + " characters)";
+}
+
+void run_expr(GraphFlags& f) {
+  if (!f.expr_file.empty()) {
+    try {
+      f.expr = io::read_file(f.expr_file, 64 << 20);
+    } catch (const gf::Error& e) {
+      throw UsageError(std::string("--expr-file: ") + e.what());
+    }
+    while (!f.expr.empty() && std::isspace(static_cast<unsigned char>(f.expr.back())))
+      f.expr.pop_back();
+    if (f.expr.empty()) throw UsageError("--expr-file: '" + f.expr_file + "' holds no formula");
+  }
   std::map<std::string, double> values = {{"x", -2.0}, {"y", 5.0}, {"z", -4.0}};  // seed 001
   try {
     for (const auto& [k, v] : viz::parse_values(f.values)) values[k] = v;
@@ -66,9 +84,11 @@ void run_expr(const GraphFlags& f) {
   try {
     e = viz::parse_expression(f.expr, values);
   } catch (const gf::Error& err) {
-    throw UsageError(std::string("--expr: ") + err.what());
+    throw UsageError((f.expr_file.empty() ? "--expr: " : "--expr-file: ") +
+                     std::string(err.what()));
   }
-  std::cout << f.expr << " = " << e.result.item() << "  (" << e.variables.size() << " variables)\n";
+  std::cout << shortened(f.expr) << " = " << e.result.item() << "  (" << e.variables.size()
+            << " variables)\n";
   if (e.result.requires_grad()) {  // retain_graph keeps the saved tensors for --show-saved
     if (f.trace) {
       std::cout << "backward pass, node by node:\n";
@@ -114,9 +134,13 @@ void setup(CLI::App& app) {
   auto* expr = cmd->add_option("--expr", flags->expr,
                                "A formula over scalar variables, e.g. \"(x+y)*z\" (+ - * /, "
                                "exp log sigmoid tanh relu)");
+  auto* expr_file = cmd->add_option("--expr-file", flags->expr_file,
+                                    "Read the --expr formula from this file (up to 64 MiB)");
   auto* model = cmd->add_option("--model", flags->model, "softmax or mlp: its training graph")
                     ->check(CLI::IsMember({"softmax", "mlp"}));
   expr->excludes(model);
+  expr->excludes(expr_file);
+  expr_file->excludes(model);
   cmd->add_option("--values", flags->values, "Variable values, e.g. x=-2,y=5,z=-4 (the default)");
   cmd->add_option("--hidden", flags->hidden, "mlp hidden layer sizes")->capture_default_str();
   cmd->add_option("--inputs", flags->inputs, "Input features of the model")->capture_default_str();
@@ -129,10 +153,10 @@ void setup(CLI::App& app) {
   cmd->add_flag("--show-saved", flags->show_saved, "Show the tensors saved for backward");
   cmd->add_flag("--trace", flags->trace, "--expr: print the backward pass node by node");
   cmd->callback([flags] {
-    if (flags->expr.empty() && flags->model.empty())
-      throw UsageError("graph: give --expr \"(x+y)*z\" or --model softmax|mlp");
+    if (flags->expr.empty() && flags->expr_file.empty() && flags->model.empty())
+      throw UsageError("graph: give --expr \"(x+y)*z\", --expr-file FILE or --model softmax|mlp");
     try {
-      if (!flags->expr.empty())
+      if (!flags->expr.empty() || !flags->expr_file.empty())
         run_expr(*flags);
       else
         run_model(*flags);
