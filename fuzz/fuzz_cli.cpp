@@ -71,10 +71,7 @@ void parse_train(std::vector<std::string> args) {
   const auto& c = flags.config;
   GF_FUZZ_ASSERT(c.model != "mlp" || !c.hidden.empty());
   GF_FUZZ_ASSERT(c.epochs >= 1 && c.batch_size >= 1 && c.lr > 0);
-  for (int64_t e = 0; e < std::min<int64_t>(c.epochs, 64); ++e) {
-    double lr = c.lr_at(e);
-    GF_FUZZ_ASSERT(lr >= 0 && lr <= c.lr);
-  }
+  GF_FUZZ_ASSERT(c.schedule == "cosine" || c.schedule == "none");
   gf::cli::TrainConfig saved;
   saved.data = "synthetic";
   gf::cli::TrainConfig merged = gf::cli::merge_resume_config(flags, saved, "last.safetensors");

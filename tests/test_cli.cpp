@@ -2,93 +2,40 @@
 // of a run folder, exact resume (after a finished run and after SIGINT), NaN stops, eval and
 // predict checks, and the demo's worked-example numbers. Runs are tiny (synthetic data, one
 // thread, a small MLP) so the whole file takes seconds.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "support/files.hpp"
+#include "support/cli_run.hpp"
 
 namespace fs = std::filesystem;
+using namespace gf::test;
 
 namespace {
 
-const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
-
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs the binary with `args` (a shell-quoted string), capturing output and exit status.
-Result run(const std::string& args) {
-  Result r;
-  std::string cmd = "'" + kBinary + "' " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 std::string read_text(const fs::path& p) { return gf::test::read_text(p.string()); }
+CliResult run(const std::string& args) { return run_cli(args); }
 
-std::string last_line(const std::string& text) {
-  auto end = text.find_last_not_of('\n');
-  auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - start);
-}
-
-// A metrics.csv line without its last column (seconds, the only one allowed to differ).
-std::string without_seconds(const std::string& line) { return line.substr(0, line.rfind(',')); }
-
-std::string line_with(const std::string& text, const std::string& needle) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos) return line;
-  return "";
-}
-
-class Cli : public ::testing::Test {
+class Cli : public CliTest {
  protected:
-  void SetUp() override {
-    if (!fs::exists(kBinary))
-      GTEST_SKIP() << "the gradflow binary is not built (" << kBinary
-                   << "); build the gradflow_cli target first";
-    dir_ = fs::path(::testing::TempDir()) /
-           ("gradflow_cli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
   // A quick synthetic run's flags (one thread: bitwise-reproducible and fast).
   std::string small(const std::string& out) const {
     return "train --data synthetic --hidden 32 --threads 1 --no-plots --out '" +
            (dir_ / out).string() + "'";
   }
-  fs::path dir_;
+  std::vector<std::string> small_args(const std::string& out, const std::string& epochs) const {
+    return {"train", "--data",     "synthetic", "--hidden", "32",    "--threads",
+            "1",     "--no-plots", "--epochs",  epochs,     "--out", (dir_ / out).string()};
+  }
 };
 
 TEST_F(Cli, UnknownFlagExitsWith2) {
-  Result r = run("train --no-such-flag");
+  CliResult r = run("train --no-such-flag");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
   EXPECT_EQ(run("no-such-command").status, 2);
@@ -98,7 +45,7 @@ TEST_F(Cli, UnknownFlagExitsWith2) {
 
 TEST_F(Cli, MissingDataNamesThePath) {
   std::string missing = (dir_ / "nowhere").string();
-  Result r = run("train --data idx:" + missing + " --out '" + (dir_ / "a").string() + "'");
+  CliResult r = run("train --data idx:" + missing + " --out '" + (dir_ / "a").string() + "'");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
   r = run("train --data csv:" + missing + ".csv --out '" + (dir_ / "b").string() + "'");
@@ -122,7 +69,7 @@ TEST_F(Cli, CorruptIdxExitsWith2NamingTheFile) {
   std::string labels{'\0', '\0', '\x08', '\x01', '\0', '\0', '\0', 'd'};
   for (const char* name : {"train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte"})
     std::ofstream(idx / name, std::ios::binary) << labels << std::string(100, '\x01');
-  Result r = run("train --data idx:" + idx.string() + " --out '" + (dir_ / "a").string() + "'");
+  CliResult r = run("train --data idx:" + idx.string() + " --out '" + (dir_ / "a").string() + "'");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("images-idx3-ubyte"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("truncated"), std::string::npos) << r.output;
@@ -134,7 +81,7 @@ TEST_F(Cli, CorruptIdxExitsWith2NamingTheFile) {
 }
 
 TEST_F(Cli, ShortTrainWritesTheRunFolder) {
-  Result r = run(small("run") + " --epochs 2");
+  CliResult r = run(small("run") + " --epochs 2");
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* f :
        {"metrics.csv", "last.safetensors", "best.safetensors", "config.json", "confusion.csv"})
@@ -150,7 +97,7 @@ TEST_F(Cli, ShortTrainWritesTheRunFolder) {
   EXPECT_NE(r.output.find("test accuracy"), std::string::npos);
   EXPECT_NE(r.output.find("true \\ pred"), std::string::npos);
   // The same folder again without --resume is refused (nothing is overwritten by accident).
-  Result again = run(small("run") + " --epochs 2");
+  CliResult again = run(small("run") + " --epochs 2");
   EXPECT_EQ(again.status, 2);
   EXPECT_NE(again.output.find("--resume"), std::string::npos) << again.output;
 }
@@ -158,22 +105,22 @@ TEST_F(Cli, ShortTrainWritesTheRunFolder) {
 TEST_F(Cli, ResumeAfterAFinishedRunEqualsAnUninterruptedOne) {
   ASSERT_EQ(run(small("full") + " --epochs 4 --schedule none").status, 0);
   ASSERT_EQ(run(small("part") + " --epochs 2 --schedule none").status, 0);
-  Result resumed = run(small("part") + " --epochs 4 --resume");
+  CliResult resumed = run(small("part") + " --epochs 4 --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   std::string full = read_text(dir_ / "full" / "metrics.csv");
   std::string part = read_text(dir_ / "part" / "metrics.csv");
   EXPECT_EQ(last_line(full).substr(0, 2), "4,");
   EXPECT_EQ(without_seconds(last_line(full)), without_seconds(last_line(part)));
-  Result full_eval =
+  CliResult full_eval =
       run("eval --checkpoint '" + (dir_ / "full" / "last.safetensors").string() + "' --threads 1");
-  Result part_eval =
+  CliResult part_eval =
       run("eval --checkpoint '" + (dir_ / "part" / "last.safetensors").string() + "' --threads 1");
   ASSERT_EQ(full_eval.status, 0) << full_eval.output;
   std::string accuracy = line_with(full_eval.output, "test accuracy");
   EXPECT_FALSE(accuracy.empty());
   EXPECT_EQ(accuracy, line_with(part_eval.output, "test accuracy"));
   // A recipe flag that disagrees with the checkpoint is refused.
-  Result conflict = run(small("part") + " --epochs 5 --lr 0.5 --resume");
+  CliResult conflict = run(small("part") + " --epochs 5 --lr 0.5 --resume");
   EXPECT_EQ(conflict.status, 2);
   EXPECT_NE(conflict.output.find("--lr"), std::string::npos) << conflict.output;
   EXPECT_EQ(run(small("nothing") + " --resume").status, 2);
@@ -181,25 +128,14 @@ TEST_F(Cli, ResumeAfterAFinishedRunEqualsAnUninterruptedOne) {
 
 TEST_F(Cli, SigintStopsAtABatchAndResumesExactly) {
   ASSERT_EQ(run(small("full") + " --epochs 5").status, 0);
-  std::string out = (dir_ / "stopped").string();
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    execl(kBinary.c_str(), kBinary.c_str(), "train", "--data", "synthetic", "--hidden", "32",
-          "--threads", "1", "--no-plots", "--epochs", "5", "--out", out.c_str(), nullptr);
-    _exit(127);
-  }
+  CliChild c = spawn_cli(small_args("stopped", "5"), dir_ / "stopped.log");
   // Wait until the first epoch is checkpointed, then interrupt the second (or a later) one.
-  for (int i = 0; i < 2000 && !fs::exists(dir_ / "stopped" / "metrics.csv"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  wait_until_exists(dir_ / "stopped" / "metrics.csv");
+  kill(c.pid, SIGINT);
+  int status = wait_for(c);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
-  Result resumed = run(small("stopped") + " --resume");
+  CliResult resumed = run(small("stopped") + " --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("resuming from"), std::string::npos) << resumed.output;
   EXPECT_EQ(without_seconds(last_line(read_text(dir_ / "full" / "metrics.csv"))),
@@ -208,30 +144,19 @@ TEST_F(Cli, SigintStopsAtABatchAndResumesExactly) {
 
 TEST_F(Cli, SigkillLosesNothingButTheEpochInProgress) {
   ASSERT_EQ(run(small("full") + " --epochs 4").status, 0);
-  std::string out = (dir_ / "killed").string();
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    execl(kBinary.c_str(), kBinary.c_str(), "train", "--data", "synthetic", "--hidden", "32",
-          "--threads", "1", "--no-plots", "--epochs", "4", "--out", out.c_str(), nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 2000 && !fs::exists(dir_ / "killed" / "metrics.csv"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  CliChild c = spawn_cli(small_args("killed", "4"), dir_ / "killed.log");
+  wait_until_exists(dir_ / "killed" / "metrics.csv");
+  kill(c.pid, SIGKILL);
+  int status = wait_for(c);
   ASSERT_TRUE(WIFSIGNALED(status));
-  Result resumed = run(small("killed") + " --resume");
+  CliResult resumed = run(small("killed") + " --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.output;
   EXPECT_EQ(without_seconds(last_line(read_text(dir_ / "full" / "metrics.csv"))),
             without_seconds(last_line(read_text(dir_ / "killed" / "metrics.csv"))));
 }
 
 TEST_F(Cli, NanLossStopsNamingEpochAndBatch) {
-  Result r = run(small("nan") + " --epochs 2 --optimizer sgd --lr 1e30");
+  CliResult r = run(small("nan") + " --epochs 2 --optimizer sgd --lr 1e30");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("the loss became"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("at epoch 1, batch "), std::string::npos) << r.output;
@@ -258,7 +183,7 @@ TEST_F(Cli, EvalAndPredictCheckLabelsAndFeatures) {
     std::ofstream f(bad_labels);
     for (int i = 0; i < 20; ++i) f << "1,2,3,4," << (i == 7 ? 7 : i % 3) << "\n";
   }
-  Result r = run("eval --checkpoint '" + checkpoint + "' --data csv:" + bad_labels.string());
+  CliResult r = run("eval --checkpoint '" + checkpoint + "' --data csv:" + bad_labels.string());
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("label 7 is out of range"), std::string::npos) << r.output;
   fs::path three = dir_ / "three.csv";
@@ -282,10 +207,11 @@ TEST_F(Cli, HugeLabelIsBadInputNotAnAllocation) {  // fuzz finding: label 1e9 ->
   fs::path csv = dir_ / "huge_label.csv";
   {
     std::ofstream f(csv);
-    for (int i = 0; i < 20; ++i) f << i << "," << -i << "," << (i == 3 ? 1000000000 : i % 2) << "\n";
+    for (int i = 0; i < 20; ++i)
+      f << i << "," << -i << "," << (i == 3 ? 1000000000 : i % 2) << "\n";
   }
-  Result r = run("train --data csv:" + csv.string() + " --epochs 1 --no-plots --out '" +
-                 (dir_ / "huge").string() + "'");
+  CliResult r = run("train --data csv:" + csv.string() + " --epochs 1 --no-plots --out '" +
+                    (dir_ / "huge").string() + "'");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("the largest label is 1000000000, more classes than the 20 samples"),
             std::string::npos)
@@ -293,7 +219,7 @@ TEST_F(Cli, HugeLabelIsBadInputNotAnAllocation) {  // fuzz finding: label 1e9 ->
 }
 
 TEST_F(Cli, DemoPrintsTheWorkedExamples) {
-  Result r = run("demo");
+  CliResult r = run("demo");
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* expected :
        {"tensor(-12., grad_fn=<MulBackward0>)", "dL/dx = tensor(-4.)", "dL/dy = tensor(-4.)",

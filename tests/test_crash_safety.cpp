@@ -9,33 +9,29 @@
 //    exit 128+signal with a message saying how to resume, and the resumed run equals the
 //    uninterrupted one.
 //  - NaN / Inf in a CSV's features is refused naming the file, line, column and data row.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/inotify.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <gradflow/gradflow.hpp>
-#include <nlohmann/json.hpp>
+#include <gradflow/io/checkpoint.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "support/files.hpp"
+#include "support/cli_run.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using namespace gf::test;
 
 namespace {
-
-const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
 
 std::string read_text(const fs::path& p) { return gf::test::read_text(p.string()); }
 
@@ -43,57 +39,17 @@ std::string read_text(const fs::path& p) { return gf::test::read_text(p.string()
 std::string metrics_without_seconds(const fs::path& p) {
   std::istringstream in(read_text(p));
   std::string line, out;
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+  while (std::getline(in, line)) out += without_seconds(line) + "\n";
   return out;
 }
 
-std::string line_with(const std::string& text, const std::string& needle) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos) return line;
-  return "";
-}
-
-// A child process running the binary, its stdout+stderr going to a file.
-struct Child {
-  pid_t pid = -1;
-  fs::path log;
-};
-
+using Child = CliChild;
+using Outcome = CliResult;
 Child spawn(const std::vector<std::string>& args, const fs::path& log) {
-  Child c;
-  c.log = log;
-  c.pid = fork();
-  if (c.pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(kBinary.c_str(), argv.data());
-    _exit(127);
-  }
-  return c;
+  return spawn_cli(args, log);
 }
-
-// waitpid; returns the raw status.
-int wait_for(const Child& c) {
-  int status = 0;
-  while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return status;
-}
-
-struct Outcome {
-  int status;
-  std::string output;
-};
 Outcome run(const std::vector<std::string>& args, const fs::path& log) {
-  Child c = spawn(args, log);
-  int st = wait_for(c);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, read_text(log)};
+  return run_cli(args, log);
 }
 
 // Every *.safetensors in the folder loads (gf::io::load_safetensors) and is a gradflow
@@ -106,9 +62,9 @@ int check_checkpoints_load(const fs::path& dir, const std::string& when) {
     if (e.path().extension() != ".safetensors" || name[0] == '.') continue;
     ++n;
     try {
-      gf::io::SafetensorsFile f = gf::io::load_safetensors(e.path().string());
-      EXPECT_TRUE(f.metadata.count("gradflow_progress")) << name << " " << when;
-      EXPECT_FALSE(f.tensors.empty()) << name << " " << when;
+      gf::io::Checkpoint c = gf::io::load_checkpoint(e.path().string());
+      EXPECT_TRUE(c.metadata.count("gradflow_progress")) << name << " " << when;
+      EXPECT_FALSE(c.model.empty()) << name << " " << when;
     } catch (const gf::Error& err) {
       ADD_FAILURE() << when << ": " << name << " does not load: " << err.what();
     }
@@ -134,25 +90,12 @@ std::map<std::string, std::string> tensors_of(const fs::path& p) {
   return out;
 }
 
-nlohmann::json progress_of(const fs::path& p) {
-  return nlohmann::json::parse(
-      gf::io::load_safetensors(p.string()).metadata.at("gradflow_progress"));
+gf::io::TrainingPosition position_of(const fs::path& p) {
+  return gf::io::load_checkpoint(p.string()).position;
 }
 
-class CrashSafety : public ::testing::Test {
+class CrashSafety : public CliTest {
  protected:
-  void SetUp() override {
-    if (!fs::exists(kBinary))
-      GTEST_SKIP() << "the gradflow binary is not built (" << kBinary << ")";
-    dir_ = fs::path(::testing::TempDir()) /
-           ("gradflow_crash_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
   // A small synthetic run (about 1.5 s in Release): one thread (bitwise reproducible), many short
   // epochs so checkpoints are frequent. Under AddressSanitizer (the binary is ~5x slower) fewer.
   std::vector<std::string> recipe(const std::string& out) const {
@@ -166,7 +109,6 @@ class CrashSafety : public ::testing::Test {
             "32",    "--seed",     "5",         "--threads",
             "1",     "--no-plots", "--out",     (dir_ / out).string()};
   }
-  fs::path dir_;
 };
 
 TEST_F(CrashSafety, RandomSigkillsThenResumeEqualUninterruptedRun) {
@@ -276,8 +218,7 @@ TEST_F(CrashSafety, SigintAndSigtermStopAtABatchBoundaryAndResumeExactly) {
     const fs::path out = dir_ / name;
     Child c = spawn(recipe(name), dir_ / (name + ".log"));
     // Into the second epoch or later: after the first checkpoint, plus a little.
-    for (int i = 0; i < 5000 && !fs::exists(out / "metrics.csv"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    wait_until_exists(out / "metrics.csv", std::chrono::seconds(5));
     std::this_thread::sleep_for(std::chrono::milliseconds(sig == SIGINT ? 3 : 11));
     kill(c.pid, sig);
     int st = wait_for(c);
@@ -290,18 +231,19 @@ TEST_F(CrashSafety, SigintAndSigtermStopAtABatchBoundaryAndResumeExactly) {
     EXPECT_EQ(WEXITSTATUS(st), 128 + sig) << output;
     const std::string stopped = line_with(output, "stopped by");
     EXPECT_NE(stopped.find(sig == SIGINT ? "SIGINT" : "SIGTERM"), std::string::npos) << output;
-    EXPECT_NE(output.find("resume with: gradflow train --out " + out.string() + " --resume"),
-              std::string::npos)
+    EXPECT_NE(
+        output.find("resume with: gradflow train --out " + out.string() + " --resume --threads 1"),
+        std::string::npos)
         << output;
     // The checkpoint holds the batch the message names ("at epoch E, batch B/N").
     ASSERT_EQ(check_checkpoints_load(out, "after " + name), 2);
-    nlohmann::json progress = progress_of(out / "last.safetensors");
+    gf::io::TrainingPosition position = position_of(out / "last.safetensors");
     const auto at = stopped.find("at epoch ");
     ASSERT_NE(at, std::string::npos) << stopped;
     long long epoch = 0, batch = 0;
     ASSERT_EQ(std::sscanf(stopped.c_str() + at, "at epoch %lld, batch %lld", &epoch, &batch), 2);
-    EXPECT_EQ(progress.at("epoch").get<long long>(), epoch - 1);
-    EXPECT_EQ(progress.at("batch").get<long long>(), batch);
+    EXPECT_EQ(position.epoch, epoch - 1);
+    EXPECT_EQ(position.batch, batch);
     std::vector<std::string> args = recipe(name);
     args.push_back("--resume");
     Outcome resumed = run(args, dir_ / (name + "-resumed.log"));

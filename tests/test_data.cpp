@@ -342,3 +342,22 @@ TEST(Standardizer, PopulationStatisticsAndZeroStd) {
                     "shape [2, 3]");
   EXPECT_ERROR_WITH(Standardizer().transform(X), "not fitted");
 }
+
+TEST(TrainTestSplit, InPlaceGivesTheSameSplitWithoutACopy) {
+  Tensor X = arange(0, 60, 1, DType::Float32).reshape({20, 3}).contiguous();
+  Tensor y = arange(0, 20, 1, DType::Int64).contiguous();
+  auto copy = train_test_split(X, y, 0.3, 7);
+  const void* buffer = X.impl().storage->data;
+  auto view = train_test_split_in_place(X, y, 0.3, 7);
+  EXPECT_EQ(view.X_train.tolist(), copy.X_train.tolist());
+  EXPECT_EQ(view.X_test.tolist(), copy.X_test.tolist());
+  EXPECT_EQ(view.y_train.tolist(), copy.y_train.tolist());
+  EXPECT_EQ(view.y_test.tolist(), copy.y_test.tolist());
+  EXPECT_EQ(view.X_train.impl().storage->data, buffer);  // views of the caller's buffer
+  EXPECT_EQ(view.X_test.impl().storage->data, buffer);
+  // Every row kept its label (row i of X is 3i, 3i+1, 3i+2 and y[i] = i).
+  for (int64_t i = 0; i < 20; ++i) EXPECT_EQ(X.tolist()[3 * i], 3 * y.tolist()[i]);
+  Tensor t = X.slice(1, 0, 2);  // every other column: not contiguous
+  EXPECT_ERROR_WITH(train_test_split_in_place(t, y, 0.3), "must be contiguous");
+  EXPECT_ERROR_WITH(train_test_split_in_place(X, y, 0.0), "test_size=0");
+}

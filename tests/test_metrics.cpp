@@ -5,6 +5,7 @@
 // classification_report (its format strings applied by hand to these numbers).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <gradflow/factories.hpp>
 #include <gradflow/metrics.hpp>
 
@@ -92,4 +93,29 @@ TEST(Metrics, ClassificationReportMatchesSklearnLayout) {
             "          0  1  1  0\n"
             "          1  0  2  0\n"
             "          2  1  0  2\n");
+}
+
+TEST(Metrics, ConfusionCounterMatchesConfusionMatrixBatchByBatch) {
+  // The example's ids in two batches, then as logits (one-hot scores, float64 and float32).
+  ConfusionCounter ids(3);
+  EXPECT_EQ(ids.update(preds().slice(0, 0, 4), labels().slice(0, 0, 4)), 3);
+  EXPECT_EQ(ids.update(preds().slice(0, 4, 7), labels().slice(0, 4, 7)), 2);
+  EXPECT_EQ(ids.matrix().tolist(), (std::vector<double>{1, 1, 0, 0, 2, 0, 1, 0, 2}));
+  EXPECT_DOUBLE_EQ(ids.accuracy(), 5.0 / 7.0);
+  EXPECT_EQ(ids.total(), 7);
+  for (DType dt : {DType::Float32, DType::Float64}) {
+    // Row 2 ties (first wins: 0), row 3 has a NaN (NaN is the largest: 1, like torch.argmax).
+    Tensor logits = tensor({1.0, 0.0, 0.0, 0.0, 5.0, 1.0, 3.0, 3.0, 1.0, 0.0, NAN, 2.0}, {4, 3}, dt);
+    ConfusionCounter c(3);
+    EXPECT_EQ(c.update(logits, tensor({0, 2, 0, 1}, DType::Int64)), 3);
+    EXPECT_EQ(c.matrix().tolist(), (std::vector<double>{2, 0, 0, 0, 1, 0, 0, 1, 0}));
+  }
+  ConfusionCounter c(3);
+  EXPECT_ERROR_WITH(c.update(preds(), tensor({0, 0, 1, 3, 2, 2, 2}, DType::Int64)),
+                    "label 3 at row 3 is out of range [0, 3)");
+  EXPECT_EQ(c.total(), 0);  // nothing of a bad batch is counted
+  EXPECT_ERROR_WITH(c.update(zeros({7, 4}), labels()), "4 columns for 3 classes");
+  c.update(preds(), labels());
+  c.reset();
+  EXPECT_EQ(c.matrix().tolist(), std::vector<double>(9, 0.0));
 }

@@ -43,6 +43,34 @@ std::string classification_report(const Tensor& pred_or_logits, const Tensor& la
                                   const std::vector<std::string>& target_names = {},
                                   int digits = 2);
 
+// A confusion matrix accumulated batch by batch, for training and evaluation loops: update()
+// reads the logits' and labels' buffers in place (arg-max per row, first on ties, NaN counting as
+// the largest like torch.argmax) and allocates nothing, where accuracy()/confusion_matrix() above
+// copy every score to double first.
+//   metrics::ConfusionCounter counter(10);
+//   for (auto& b : loader) correct += counter.update(model.forward(b.data), b.target);
+//   counter.accuracy(); counter.matrix();
+class ConfusionCounter {
+ public:
+  explicit ConfusionCounter(int64_t num_classes);
+  // pred_or_logits: Float32/Float64 scores [N, C] or Int64 class ids [N]; labels: Int64 [N].
+  // Returns how many of the batch's samples are predicted correctly. A label or id outside
+  // [0, C) throws gf::Error naming its row and value (nothing of the batch is counted then).
+  int64_t update(const Tensor& pred_or_logits, const Tensor& labels);
+  int64_t correct() const { return correct_; }
+  int64_t total() const { return total_; }
+  double accuracy() const { return total_ ? double(correct_) / double(total_) : 0.0; }
+  int64_t num_classes() const { return classes_; }
+  const std::vector<int64_t>& counts() const { return counts_; }  // C x C row-major (true, pred)
+  Tensor matrix() const;                                          // Int64 [C, C]
+  void reset();
+
+ private:
+  int64_t classes_;
+  std::vector<int64_t> counts_;
+  int64_t correct_ = 0, total_ = 0;
+};
+
 // The confusion matrix as an aligned table with "true \ pred" headings, for summaries.
 std::string format_confusion_matrix(const Tensor& confusion,
                                     const std::vector<std::string>& class_names = {});

@@ -1,8 +1,9 @@
 // CSV reader: one pass over the text with std::from_chars (locale-independent, exact).
 #include "gradflow/data/csv.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <cfloat>
+#include <charconv>
 #include <cmath>
 
 #include "gradflow/factories.hpp"
@@ -59,6 +60,7 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
   std::vector<std::string_view> fields;
   std::vector<double> values, labels;
+  std::vector<std::string> label_names;  // string_labels: one per row
   CsvData d;
   int64_t columns = 0, label_col = -1, first_line = 0, rows = 0, line_no = 0;
   bool first = true;
@@ -89,7 +91,8 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
       bool header = o.has_header == CsvHeader::Present;
       if (o.has_header == CsvHeader::Auto) {
         double v;
-        for (auto f : fields) header = header || !parse_number(f, v);
+        for (int64_t c = 0; c < columns; ++c)  // (a string label column says nothing)
+          header = header || (!(o.string_labels && c == label_col) && !parse_number(fields[c], v));
       }
       d.column_names.assign(static_cast<std::size_t>(columns), "");
       if (header) {
@@ -102,6 +105,14 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
     ++rows;
     for (int64_t c = 0; c < n; ++c) {
       double v = 0;
+      if (c == label_col && o.string_labels) {
+        std::string_view name = trim(fields[c]);
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+          name = name.substr(1, name.size() - 2);
+        GF_CHECK(!name.empty(), op, ":", line_no, ": column ", c + 1, ": empty label");
+        label_names.emplace_back(name);
+        continue;
+      }
       if (c == label_col) {
         GF_CHECK(parse_number(fields[c], v) && v >= 0 && v == std::floor(v) && v < 9.0e15, op, ":",
                  line_no, ": column ", c + 1, ": label ", quoted(fields[c]),
@@ -124,6 +135,16 @@ CsvData parse_csv(std::string_view text, const std::string& source, const CsvOpt
   const int64_t nf = o.has_labels ? columns - 1 : columns;
   GF_CHECK(is_floating(dt), op, ": features dtype must be floating, got ", dtype_name(dt));
   d.features = tensor(std::move(values), {rows, nf}, dt);
+  if (o.has_labels && o.string_labels) {  // class ids in sorted order (sklearn's LabelEncoder)
+    d.class_names = label_names;
+    std::sort(d.class_names.begin(), d.class_names.end());
+    d.class_names.erase(std::unique(d.class_names.begin(), d.class_names.end()),
+                        d.class_names.end());
+    for (const auto& name : label_names)
+      labels.push_back(double(std::lower_bound(d.class_names.begin(), d.class_names.end(), name) -
+                              d.class_names.begin()));
+    d.num_classes = static_cast<int64_t>(d.class_names.size());
+  }
   if (o.has_labels) d.labels = tensor(std::move(labels), {rows}, DType::Int64);
   if (label_col >= 0) d.column_names.erase(d.column_names.begin() + label_col);
   return d;

@@ -196,4 +196,83 @@ std::string format_confusion_matrix(const Tensor& confusion,
   return out.str();
 }
 
+ConfusionCounter::ConfusionCounter(int64_t num_classes) : classes_(num_classes) {
+  GF_CHECK(num_classes >= 1, "ConfusionCounter: num_classes must be >= 1, got ", num_classes);
+  counts_.assign(static_cast<std::size_t>(num_classes * num_classes), 0);
+}
+
+namespace {
+// Arg-max of each row of z [n, c], first on ties, NaN the largest (torch.argmax).
+template <class T>
+void argmax_rows(const T* z, int64_t n, int64_t c, int64_t* out) {
+  for (int64_t i = 0; i < n; ++i, z += c) {
+    int64_t best = 0;
+    for (int64_t k = 1; k < c; ++k)
+      if (z[k] > z[best] || (std::isnan(z[k]) && !std::isnan(z[best]))) best = k;
+    out[i] = best;
+  }
+}
+}  // namespace
+
+int64_t ConfusionCounter::update(const Tensor& pred_or_logits, const Tensor& labels) {
+  const char* op = "ConfusionCounter::update";
+  GF_CHECK(labels.defined() && labels.dim() == 1 && labels.dtype() == DType::Int64, op,
+           ": labels must be Int64 [N], got ", labels.defined() ? labels.sizes() : Shape{});
+  const Tensor& p = pred_or_logits;
+  const int64_t n = labels.size(0);
+  GF_CHECK(p.defined() && (p.dim() == 1 || p.dim() == 2) && p.size(0) == n, op,
+           ": predictions must be ids [N] or scores [N, C] for ", n, " labels, got shape ",
+           p.defined() ? p.sizes() : Shape{});
+  GF_CHECK(p.dim() == 1 ? p.dtype() == DType::Int64
+                        : (p.dtype() == DType::Float32 || p.dtype() == DType::Float64),
+           op, ": ids must be Int64 and scores Float32 or Float64, got ", dtype_name(p.dtype()));
+  GF_CHECK(p.dim() == 1 || p.size(1) == classes_, op, ": scores have ", p.size(1), " columns for ",
+           classes_, " classes");
+  const Tensor y = labels.is_contiguous() ? labels : labels.contiguous();
+  const Tensor z = p.is_contiguous() ? p : p.contiguous();
+  const int64_t* yp = y.data_ptr<int64_t>();
+  // Check first, so a bad row leaves the counts as they were.
+  for (int64_t i = 0; i < n; ++i) {
+    GF_CHECK(yp[i] >= 0 && yp[i] < classes_, op, ": label ", yp[i], " at row ", i,
+             " is out of range [0, ", classes_, ")");
+    if (z.dim() == 1) {
+      const int64_t q = z.data_ptr<int64_t>()[i];
+      GF_CHECK(q >= 0 && q < classes_, op, ": prediction ", q, " at row ", i,
+               " is out of range [0, ", classes_, ")");
+    }
+  }
+  // Predictions a chunk at a time into a stack buffer (no allocation).
+  constexpr int64_t kChunk = 256;
+  int64_t pred[kChunk];
+  int64_t correct = 0;
+  for (int64_t start = 0; start < n; start += kChunk) {
+    const int64_t m = std::min(kChunk, n - start);
+    if (z.dim() == 1)
+      std::copy_n(z.data_ptr<int64_t>() + start, m, pred);
+    else if (z.dtype() == DType::Float64)
+      argmax_rows(z.data_ptr<double>() + start * classes_, m, classes_, pred);
+    else
+      argmax_rows(z.data_ptr<float>() + start * classes_, m, classes_, pred);
+    for (int64_t i = 0; i < m; ++i) {
+      const int64_t t = yp[start + i];
+      ++counts_[static_cast<std::size_t>(t * classes_ + pred[i])];
+      correct += t == pred[i];
+    }
+  }
+  correct_ += correct;
+  total_ += n;
+  return correct;
+}
+
+Tensor ConfusionCounter::matrix() const {
+  Tensor t = zeros({classes_, classes_}, DType::Int64);
+  std::copy(counts_.begin(), counts_.end(), t.data_ptr<int64_t>());
+  return t;
+}
+
+void ConfusionCounter::reset() {
+  std::fill(counts_.begin(), counts_.end(), int64_t{0});
+  correct_ = total_ = 0;
+}
+
 }  // namespace gf::metrics

@@ -2,6 +2,7 @@
 #include "gradflow/data/preprocessing.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
@@ -11,14 +12,10 @@
 
 namespace gf::data {
 
-TrainTestSplit train_test_split(const Tensor& X, const Tensor& y, double test_size, uint64_t seed,
-                                bool shuffle) {
-  const char* op = "train_test_split: ";
-  GF_CHECK(X.defined() && y.defined() && X.dim() >= 1 && y.dim() >= 1, op,
-           "X and y need a sample dimension");
-  GF_CHECK(X.size(0) == y.size(0), op, "X has ", X.size(0), " samples (shape ", X.sizes(),
-           ") but y has ", y.size(0), " (shape ", y.sizes(), ")");
-  const int64_t n = X.size(0);
+namespace {
+
+// sklearn's test-set size for test_size (a fraction in (0, 1) or a whole count).
+int64_t test_count(int64_t n, double test_size, const char* op) {
   int64_t n_test = 0;
   if (test_size > 0 && test_size < 1) {
     n_test = static_cast<int64_t>(std::ceil(test_size * static_cast<double>(n)));
@@ -27,24 +24,93 @@ TrainTestSplit train_test_split(const Tensor& X, const Tensor& y, double test_si
              " must be a fraction in (0, 1) or a whole number of samples");
     n_test = static_cast<int64_t>(test_size);
   }
-  const int64_t n_train = n - n_test;
-  GF_CHECK(n_test >= 1 && n_train >= 1, op, "with n_samples=", n, " and test_size=", test_size,
-           " the train set would have ", n_train, " samples and the test set ", n_test);
+  GF_CHECK(n_test >= 1 && n - n_test >= 1, op, "with n_samples=", n, " and test_size=", test_size,
+           " the train set would have ", n - n_test, " samples and the test set ", n_test);
+  return n_test;
+}
+
+void check_pair(const Tensor& X, const Tensor& y, const char* op) {
+  GF_CHECK(X.defined() && y.defined() && X.dim() >= 1 && y.dim() >= 1, op,
+           "X and y need a sample dimension");
+  GF_CHECK(X.size(0) == y.size(0), op, "X has ", X.size(0), " samples (shape ", X.sizes(),
+           ") but y has ", y.size(0), " (shape ", y.sizes(), ")");
+}
+
+// The shuffled order: a Fisher-Yates permutation from Generator(seed); its first n_test entries
+// are the test set.
+std::vector<int64_t> shuffled(int64_t n, uint64_t seed) {
   std::vector<int64_t> p(static_cast<std::size_t>(n));
   std::iota(p.begin(), p.end(), int64_t{0});
+  Generator g(seed);
+  for (int64_t i = n - 1; i > 0; --i) std::swap(p[i], p[g.randint(0, i + 1)]);
+  return p;
+}
+
+// Rearranges the rows of t so that new row i = old row src[i], following each cycle of the
+// permutation with one row of scratch.
+void permute_rows(Tensor& t, const std::vector<int64_t>& src) {
+  const int64_t n = t.size(0);
+  const std::size_t row = static_cast<std::size_t>(n ? t.numel() / n : 0) * element_size(t.dtype());
+  if (row == 0) return;
+  char* base =
+      static_cast<char*>(t.impl().storage->data) + t.storage_offset() * element_size(t.dtype());
+  std::vector<char> scratch(row);
+  std::vector<bool> done(static_cast<std::size_t>(n), false);
+  for (int64_t start = 0; start < n; ++start) {
+    if (done[start]) continue;
+    std::memcpy(scratch.data(), base + start * row, row);
+    int64_t i = start;
+    while (src[i] != start) {
+      std::memcpy(base + i * row, base + src[i] * row, row);
+      done[i] = true;
+      i = src[i];
+    }
+    std::memcpy(base + i * row, scratch.data(), row);
+    done[i] = true;
+  }
+}
+
+}  // namespace
+
+TrainTestSplit train_test_split(const Tensor& X, const Tensor& y, double test_size, uint64_t seed,
+                                bool shuffle) {
+  const char* op = "train_test_split: ";
+  check_pair(X, y, op);
+  const int64_t n = X.size(0);
+  const int64_t n_test = test_count(n, test_size, op), n_train = n - n_test;
+  std::vector<int64_t> p;
   const int64_t *test_idx = nullptr, *train_idx = nullptr;
   if (shuffle) {
-    Generator g(seed);
-    for (int64_t i = n - 1; i > 0; --i) std::swap(p[i], p[g.randint(0, i + 1)]);
+    p = shuffled(n, seed);
     test_idx = p.data();
     train_idx = p.data() + n_test;
   } else {
+    p.resize(static_cast<std::size_t>(n));
+    std::iota(p.begin(), p.end(), int64_t{0});
     train_idx = p.data();
     test_idx = p.data() + n_train;
   }
   Tensor Xc = detail::contiguous_data(X), yc = detail::contiguous_data(y);
   return {detail::take_rows(Xc, train_idx, n_train), detail::take_rows(Xc, test_idx, n_test),
           detail::take_rows(yc, train_idx, n_train), detail::take_rows(yc, test_idx, n_test)};
+}
+
+TrainTestSplit train_test_split_in_place(Tensor& X, Tensor& y, double test_size, uint64_t seed) {
+  const char* op = "train_test_split_in_place: ";
+  check_pair(X, y, op);
+  GF_CHECK(X.is_contiguous() && y.is_contiguous(), op, "X and y must be contiguous");
+  GF_CHECK(!X.requires_grad() && !y.requires_grad(), op, "X and y must not require grad");
+  const int64_t n = X.size(0);
+  const int64_t n_test = test_count(n, test_size, op), n_train = n - n_test;
+  // train_test_split's order: train = p[n_test..n), then test = p[0..n_test).
+  std::vector<int64_t> p = shuffled(n, seed), src;
+  src.reserve(static_cast<std::size_t>(n));
+  src.insert(src.end(), p.begin() + n_test, p.end());
+  src.insert(src.end(), p.begin(), p.begin() + n_test);
+  permute_rows(X, src);
+  permute_rows(y, src);
+  return {X.slice(0, 0, n_train), X.slice(0, n_train, n), y.slice(0, 0, n_train),
+          y.slice(0, n_train, n)};
 }
 
 namespace {

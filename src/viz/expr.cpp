@@ -163,7 +163,14 @@ std::map<std::string, double> parse_values(const std::string& text) {
       std::size_t eq = pair.find('=');
       GF_CHECK(eq != std::string::npos && eq > 0, "values: '", pair,
                "' is not name=value (e.g. x=-2,y=5,z=-4)");
-      const std::string name = pair.substr(0, eq), number = pair.substr(eq + 1);
+      // Spaces around names and numbers are allowed: "x=-2, y=3".
+      auto trim = [](std::string t) {
+        t.erase(0, t.find_first_not_of(" \t"));
+        t.erase(t.find_last_not_of(" \t") + 1);
+        return t;
+      };
+      const std::string name = trim(pair.substr(0, eq)), number = trim(pair.substr(eq + 1));
+      GF_CHECK(!name.empty(), "values: '", pair, "' has no name before '='");
       char* end = nullptr;
       double v = std::strtod(number.c_str(), &end);
       GF_CHECK(!number.empty() && end == number.c_str() + number.size(), "values: '", number,

@@ -1,11 +1,13 @@
 // `gradflow eval --checkpoint FILE [--data SPEC]`: accuracy, confusion matrix and per-class report
 // of a trained model on the test part of a data set (by default the one it was trained on, split
-// with the same seed, so the numbers equal train's final summary).
-// `gradflow predict --checkpoint FILE --input csv:FILE`: one predicted class id per line, for
-// rows of features only (no label column); the feature count must match the checkpoint.
+// with the same seed, so the numbers equal train's final summary). Other data gets the
+// checkpoint's standardization (csv/synthetic), not statistics of its own.
+// `gradflow predict --checkpoint FILE --input csv:FILE [--probabilities]`: the predicted class
+// of each row of features (no label column; same columns and raw scale as the training data),
+// by name when the data set has names; with --probabilities also the softmax of each class.
 #include <filesystem>
 #include <gradflow/data/csv.hpp>
-#include <gradflow/metrics.hpp>
+#include <gradflow/ops.hpp>
 #include <iostream>
 
 #include "command.hpp"
@@ -18,8 +20,9 @@ namespace gf::cli {
 namespace {
 
 struct LoadedModel {
-  Checkpoint checkpoint;
-  std::shared_ptr<nn::Sequential> model;
+  RunCheckpoint checkpoint;
+  std::shared_ptr<nn::Module> model;
+  Shape sample_shape;
 };
 
 LoadedModel load_model(const std::string& path) {
@@ -27,8 +30,9 @@ LoadedModel load_model(const std::string& path) {
   m.checkpoint = load_checkpoint(path);
   const Progress& p = m.checkpoint.progress;
   m.model = build_model(m.checkpoint.config, p.num_features, p.num_classes);
+  m.sample_shape = input_shape(m.checkpoint.config, p.num_features);
   try {
-    m.model->load_state_dict(m.checkpoint.model);
+    m.model->load_state_dict(m.checkpoint.state.model);
   } catch (const gf::Error& e) {
     throw UsageError(path + ": the model in the checkpoint does not match its config: " + e.what());
   }
@@ -36,81 +40,108 @@ LoadedModel load_model(const std::string& path) {
   return m;
 }
 
-void run_eval(const std::string& checkpoint_path, std::string spec, int threads) {
-  if (threads > 0) set_num_threads(threads);
-  LoadedModel m = load_model(checkpoint_path);
-  const TrainConfig& c = m.checkpoint.config;
+struct EvalFlags {
+  std::string checkpoint, data, input;
+  int threads = 0;
+  bool probabilities = false;
+  TrainConfig csv;  // the --csv-* flags
+};
+
+void run_eval(const EvalFlags& f) {
+  if (f.threads > 0) set_num_threads(f.threads);
+  LoadedModel m = load_model(f.checkpoint);
+  TrainConfig c = m.checkpoint.config;
   const Progress& p = m.checkpoint.progress;
-  if (spec.empty()) spec = c.data;
-  DataSets data = load_datasets(spec, c.tensor_dtype(), c.seed, c.valid_fraction);
-  if (spec != c.data && m.checkpoint.standardizer.fitted() && data.standardizer.fitted()) {
-    // Another data set: apply the training set's standardization, not this one's.
-    data.test.X =
-        m.checkpoint.standardizer.transform(data.standardizer.inverse_transform(data.test.X))
-            .contiguous();
+  if (!f.data.empty() && f.data != c.data) {  // other data: its own --csv-* flags
+    c.data = f.data;
+    c.csv_delimiter = f.csv.csv_delimiter;
+    c.csv_label_column = f.csv.csv_label_column;
+    c.csv_string_labels = f.csv.csv_string_labels;
   }
+  DataSets data = load_datasets(c, &m.checkpoint.standardizer, p.num_features);
   // every row of the file is checked, not only the part evaluated: a bad label is bad input
   for (const Split* part : {&data.train, &data.valid, &data.test})
-    check_compatible(*part, p.num_features, p.num_classes, "--data " + spec);
-  Evaluation e = evaluate(*m.model, data.test, p.num_classes, /*with_confusion=*/true);
-  Tensor confusion = confusion_tensor(e);
+    if (part->X.defined())
+      check_compatible(*part, p.num_features, p.num_classes, "--data " + c.data);
+  Evaluation e = evaluate(*m.model, as_model_input(data.test, m.sample_shape), p.num_classes);
   std::vector<std::string> names = p.class_names;
   if (names.size() != static_cast<size_t>(p.num_classes)) names.clear();
-  std::cout << "checkpoint: " << checkpoint_path << " (epoch " << p.epoch << ", " << c.model
+  std::cout << "checkpoint: " << f.checkpoint << " (epoch " << p.epoch << ", " << c.model
             << ")\ndata: " << data.description << ", test part: " << format_count(data.test.size())
             << " samples\n";
   std::printf("test accuracy %.2f%%, test loss %.6g\n\n", 100 * e.accuracy, e.loss);
   std::cout << "confusion matrix (rows: true class, columns: predicted)\n"
-            << metrics::format_confusion_matrix(confusion, names) << "\n"
-            << metrics::classification_report(confusion, names, 4);
+            << metrics::format_confusion_matrix(e.confusion, names) << "\n"
+            << metrics::classification_report(e.confusion, names, 4);
 }
 
-void run_predict(const std::string& checkpoint_path, const std::string& input) {
-  if (input.rfind("csv:", 0) != 0) throw UsageError("--input " + input + ": expected csv:FILE");
-  const std::string file = input.substr(4);
+void run_predict(const EvalFlags& f) {
+  if (f.input.rfind("csv:", 0) != 0) throw UsageError("--input " + f.input + ": expected csv:FILE");
+  const std::string file = f.input.substr(4);
   if (!std::filesystem::exists(file)) throw UsageError("--input: " + file + " does not exist");
-  LoadedModel m = load_model(checkpoint_path);
+  LoadedModel m = load_model(f.checkpoint);
   const Progress& p = m.checkpoint.progress;
   data::CsvOptions o;
   o.has_labels = false;
+  o.delimiter = f.csv.csv_delimiter[0];
   o.dtype = m.checkpoint.config.tensor_dtype();
   auto csv = data::read_csv(file, o);
   Split s{csv.features.contiguous(), Tensor()};
   check_compatible(s, p.num_features, p.num_classes, file);
   if (m.checkpoint.standardizer.fitted())
     s.X = m.checkpoint.standardizer.transform(s.X).contiguous();
+  s = as_model_input(s, m.sample_shape);
   NoGradGuard no_grad;
   std::string text;
+  if (f.probabilities) {
+    text = "predicted";
+    for (const auto& name : p.class_names) text += "," + name;
+    text += "\n";
+  }
+  char number[32];
   for (int64_t start = 0; start < s.size(); start += 4096) {
-    int64_t end = std::min(s.size(), start + 4096);
-    Tensor classes = metrics::predicted_classes(m.model->forward(s.X.slice(0, start, end)));
-    const int64_t* ids = classes.contiguous().data_ptr<int64_t>();
-    for (int64_t i = 0; i < end - start; ++i) text += std::to_string(ids[i]) + "\n";
+    const int64_t end = std::min(s.size(), start + 4096);
+    Tensor logits = m.model->forward(s.X.slice(0, start, end));
+    Tensor classes = metrics::predicted_classes(logits);
+    std::vector<double> probs = softmax(logits.to(DType::Float64), 1).tolist();
+    for (int64_t i = 0; i < end - start; ++i) {
+      text += p.class_names.at(static_cast<size_t>(classes.data_ptr<int64_t>()[i]));
+      for (int64_t k = 0; f.probabilities && k < p.num_classes; ++k) {
+        std::snprintf(number, sizeof number, ",%.6g", probs[i * p.num_classes + k]);
+        text += number;
+      }
+      text += "\n";
+    }
   }
   std::cout << text;
 }
 
+void add_common(CLI::App* cmd, EvalFlags& f) {
+  cmd->add_option("--checkpoint", f.checkpoint, "A best/last.safetensors written by train")
+      ->required();
+}
+
 void setup_eval(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Evaluate a checkpoint on a data set's test part");
-  auto checkpoint = std::make_shared<std::string>();
-  auto data = std::make_shared<std::string>();
-  auto threads = std::make_shared<int>(0);
-  cmd->add_option("--checkpoint", *checkpoint, "A best/last.safetensors written by train")
-      ->required();
-  cmd->add_option("--data", *data,
+  auto f = std::make_shared<EvalFlags>();
+  add_common(cmd, *f);
+  cmd->add_option("--data", f->data,
                   "fashion-mnist | idx:DIR | csv:FILE | synthetic (default: the training data)");
-  cmd->add_option("--threads", *threads, "Threads (0: all cores)")->check(CLI::Range(0, 1024));
-  cmd->callback([=] { run_eval(*checkpoint, *data, *threads); });
+  add_csv_flags(*cmd, f->csv);
+  cmd->add_option("--threads", f->threads, "Threads (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd->callback([f] { run_eval(*f); });
 }
 
 void setup_predict(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Print the predicted class of each CSV row");
-  auto checkpoint = std::make_shared<std::string>();
-  auto input = std::make_shared<std::string>();
-  cmd->add_option("--checkpoint", *checkpoint, "A best/last.safetensors written by train")
-      ->required();
-  cmd->add_option("--input", *input, "csv:FILE with feature columns only")->required();
-  cmd->callback([=] { run_predict(*checkpoint, *input); });
+  auto f = std::make_shared<EvalFlags>();
+  add_common(cmd, *f);
+  cmd->add_option("--input", f->input, "csv:FILE with feature columns only")->required();
+  cmd->add_option("--csv-delimiter", f->csv.csv_delimiter, "Field separator (one character)")
+      ->check(one_character());
+  cmd->add_flag("--probabilities", f->probabilities,
+                "Also print each class's probability (softmax), after a header line");
+  cmd->callback([f] { run_predict(*f); });
 }
 
 const Registration reg_eval("eval", setup_eval);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "training.hpp"
 
 namespace gf::cli {
 namespace {
@@ -23,22 +24,6 @@ struct GraphFlags {
   int64_t inputs = 784, classes = 10, batch = 1;
   bool show_saved = false, trace = false;
 };
-
-std::vector<int64_t> parse_sizes(const std::string& text, const char* flag) {
-  std::vector<int64_t> sizes;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    long long v = std::strtoll(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v <= 0)
-      throw UsageError(std::string(flag) + ": '" + item + "' is not a positive layer size (e.g. " +
-                       flag + " 256,128)");
-    sizes.push_back(v);
-  }
-  if (sizes.empty()) throw UsageError(std::string(flag) + ": no layer sizes given");
-  return sizes;
-}
 
 void write_outputs(const GraphFlags& f, const std::vector<Tensor>& outputs,
                    const viz::NamedTensors& names) {
@@ -87,6 +72,11 @@ void run_expr(GraphFlags& f) {
     throw UsageError((f.expr_file.empty() ? "--expr: " : "--expr-file: ") +
                      std::string(err.what()));
   }
+  for (const auto& [name, v] : viz::parse_values(f.values)) {
+    bool used = false;
+    for (const auto& var : e.variables) used = used || var.first == name;
+    if (!used) throw UsageError("--values: '" + name + "' is not a variable of the formula");
+  }
   std::cout << shortened(f.expr) << " = " << e.result.item() << "  (" << e.variables.size()
             << " variables)\n";
   if (e.result.requires_grad()) {  // retain_graph keeps the saved tensors for --show-saved
@@ -104,28 +94,19 @@ void run_expr(GraphFlags& f) {
 }
 
 void run_model(const GraphFlags& f) {
-  if (f.model != "softmax" && f.model != "mlp")
-    throw UsageError("--model: '" + f.model + "' is not a model (use softmax or mlp)");
   if (f.inputs <= 0 || f.classes <= 1 || f.batch <= 0)
     throw UsageError("--inputs, --classes and --batch must be positive (classes at least 2)");
-  manual_seed(0);
-  nn::Sequential model;
-  if (f.model == "softmax") {
-    model.push_back(nn::Linear(f.inputs, f.classes));
-  } else {
-    int64_t in = f.inputs;
-    for (int64_t h : parse_sizes(f.hidden, "--hidden")) {
-      model.push_back(nn::Linear(in, h));
-      model.push_back(nn::ReLU());
-      in = h;
-    }
-    model.push_back(nn::Linear(in, f.classes));
-  }
-  Tensor x = randn({f.batch, f.inputs});
+  TrainConfig config;  // seed 0, float32
+  config.model = f.model;
+  config.hidden = parse_sizes(f.hidden, "--hidden");
+  auto model = build_model(config, f.inputs, f.classes);
+  Shape x_shape = input_shape(config, f.inputs);
+  x_shape.insert(0, f.batch);
+  Tensor x = randn(x_shape);
   Tensor y = randint(0, f.classes, {f.batch});
-  Tensor loss = nn::functional::cross_entropy(model.forward(x), y);
-  std::cout << model << "\nloss = " << loss.item() << "  (" << loss.grad_fn_name() << ")\n";
-  write_outputs(f, {loss}, model.named_parameters());
+  Tensor loss = nn::functional::cross_entropy(model->forward(x), y);
+  std::cout << model->repr() << "\nloss = " << loss.item() << "  (" << loss.grad_fn_name() << ")\n";
+  write_outputs(f, {loss}, model->named_parameters());
 }
 
 void setup(CLI::App& app) {
@@ -136,22 +117,37 @@ void setup(CLI::App& app) {
                                "exp log sigmoid tanh relu)");
   auto* expr_file = cmd->add_option("--expr-file", flags->expr_file,
                                     "Read the --expr formula from this file (up to 64 MiB)");
-  auto* model = cmd->add_option("--model", flags->model, "softmax or mlp: its training graph")
-                    ->check(CLI::IsMember({"softmax", "mlp"}));
+  auto* model =
+      cmd->add_option("--model", flags->model, model_names(" | ") + ": its training graph")
+          ->check(CLI::IsMember(model_list()));
   expr->excludes(model);
   expr->excludes(expr_file);
   expr_file->excludes(model);
-  cmd->add_option("--values", flags->values, "Variable values, e.g. x=-2,y=5,z=-4 (the default)");
-  cmd->add_option("--hidden", flags->hidden, "mlp hidden layer sizes")->capture_default_str();
-  cmd->add_option("--inputs", flags->inputs, "Input features of the model")->capture_default_str();
-  cmd->add_option("--classes", flags->classes, "Classes of the model")->capture_default_str();
+  // Flags of the other mode are refused (CLI11: "--hidden excludes --expr").
+  cmd->add_option("--values", flags->values, "Variable values, e.g. x=-2,y=5,z=-4 (the default)")
+      ->excludes(model);
+  cmd->add_flag("--trace", flags->trace, "--expr: print the backward pass node by node")
+      ->excludes(model);
+  cmd->add_option("--hidden", flags->hidden, "mlp hidden layer sizes")
+      ->capture_default_str()
+      ->excludes(expr)
+      ->excludes(expr_file);
+  cmd->add_option("--inputs", flags->inputs, "Input features of the model")
+      ->capture_default_str()
+      ->excludes(expr)
+      ->excludes(expr_file);
+  cmd->add_option("--classes", flags->classes, "Classes of the model")
+      ->capture_default_str()
+      ->excludes(expr)
+      ->excludes(expr_file);
   cmd->add_option("--batch", flags->batch, "Batch size of the example input")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(expr)
+      ->excludes(expr_file);
   cmd->add_option("--out", flags->out, "Picture to write: .svg, .png, .pdf or .dot")
       ->capture_default_str();
   cmd->add_option("--json", flags->json, "Also write the graph as JSON to this file");
   cmd->add_flag("--show-saved", flags->show_saved, "Show the tensors saved for backward");
-  cmd->add_flag("--trace", flags->trace, "--expr: print the backward pass node by node");
   cmd->callback([flags] {
     if (flags->expr.empty() && flags->expr_file.empty() && flags->model.empty())
       throw UsageError("graph: give --expr \"(x+y)*z\", --expr-file FILE or --model softmax|mlp");

@@ -1,6 +1,10 @@
 // The subcommand registry (command.hpp): filled by each cmd_*.cpp's static Registration, read by
-// main.cpp and by the CLI fuzz target.
+// main.cpp and by the CLI fuzz target; and the helpers the commands share.
 #include "command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
 
 namespace gf::cli {
 
@@ -11,6 +15,87 @@ std::vector<std::pair<std::string, Setup>>& registry() {
 
 Registration::Registration(std::string name, Setup setup) {
   registry().emplace_back(std::move(name), std::move(setup));
+}
+
+std::string plural(int64_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::vector<int64_t> parse_sizes(const std::string& text, const std::string& flag) {
+  std::vector<int64_t> sizes;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    long long v = std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 1 || v > (1 << 20))
+      throw UsageError(flag + ": '" + item + "' is not a layer size in 1..1048576 (e.g. " + flag +
+                       " 256,128)");
+    sizes.push_back(v);
+  }
+  if (sizes.empty()) throw UsageError(flag + ": no layer sizes given");
+  return sizes;
+}
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_-./=:,+@%") == std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || *end != '\0' || !std::isfinite(v) || v <= 0)
+          return "'" + s + "' is not a positive finite number";
+        return "";
+      },
+      "POSITIVE");
+}
+
+CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
+          return "'" + s + "' is not a whole number in 0..9999999999999999999";
+        return "";
+      },
+      "UINT");
+}
+
+CLI::Validator one_character() {
+  return CLI::Validator(
+      [](std::string& s) {
+        return s.size() == 1 ? std::string() : "expected one character, got '" + s + "'";
+      },
+      "CHAR");
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& names) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 2) + 1;
+  for (const auto& n : names)
+    if (size_t d = distance(word, n); d < best_d) best_d = d, best = n;
+  return best;
 }
 
 }  // namespace gf::cli

@@ -3,6 +3,7 @@
 // Bad input exits with status 2 and a message naming what is wrong (gf::cli::UsageError).
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -29,5 +30,20 @@ struct Registration {
 
 // All registered subcommands, sorted by name.
 std::vector<std::pair<std::string, Setup>>& registry();
+
+// ---- small helpers the commands share ----
+// "1 epoch", "2 epochs".
+std::string plural(int64_t n, const std::string& word);
+// "256,128" -> {256, 128}; UsageError naming `flag` unless every size is in [1, 2^20].
+std::vector<int64_t> parse_sizes(const std::string& text, const std::string& flag);
+// The argument as a shell word: unchanged when it is plain, else in single quotes.
+std::string shell_quote(const std::string& s);
+// CLI11 checks whose messages show the value as typed (CLI11's own PositiveNumber and
+// NonNegativeNumber print their 309-digit bounds).
+CLI::Validator positive_number();
+CLI::Validator non_negative_integer();
+CLI::Validator one_character();
+// The closest of `names` to `word` (edit distance), or "" when none is close.
+std::string nearest(const std::string& word, const std::vector<std::string>& names);
 
 }  // namespace gf::cli

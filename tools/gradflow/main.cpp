@@ -12,7 +12,17 @@ int main(int argc, char** argv) {
   auto& commands = gf::cli::registry();
   std::sort(commands.begin(), commands.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [name, setup] : commands) setup(app);
+  std::vector<std::string> names;
+  for (auto& [name, setup] : commands) setup(app), names.push_back(name);
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    const std::string near = gf::cli::nearest(argv[1], names);
+    std::cerr << "gradflow: '" << argv[1] << "' is not a subcommand"
+              << (near.empty() ? "" : "; did you mean '" + near + "'?") << "\n(subcommands:";
+    for (const auto& n : names) std::cerr << " " << n;
+    std::cerr << "; gradflow --help lists them)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,7 +1,7 @@
 // The files of a run folder (runs/NAME) and how they stay consistent when the process is killed
 // at any moment:
-//   last.safetensors  model + optimizer state + progress (written at every epoch end, and at a
-//                     batch boundary when interrupted by SIGINT/SIGTERM)
+//   last.safetensors  model + optimizer + schedule + position + generators (gf::io::Checkpoint),
+//                     written at every epoch end, and at a batch boundary on SIGINT/SIGTERM
 //   best.safetensors  the same at the epoch with the best validation accuracy
 //   metrics.csv       epoch,train_loss,train_acc,valid_loss,valid_acc,seconds
 //   config.json       the training config (also inside every checkpoint)
@@ -12,18 +12,16 @@
 // best, then last, then metrics.csv — a kill after `best` but before `last` re-runs that epoch,
 // which rewrites the same bits.
 //
-// Checkpoint layout (safetensors, readable from Python):
-//   tensors   "<module state_dict key>" (e.g. "0.weight"), "optimizer.state.<i>.<buffer>",
-//             "standardizer.mean"/"standardizer.scale" (csv/synthetic data)
-//   metadata  "gradflow_config" (TrainConfig JSON), "gradflow_progress" (Progress JSON),
-//             "gradflow_optimizer" (optimizer scalars JSON), "gradflow_format_version"
+// The checkpoint's own metadata: "gradflow_config" (TrainConfig JSON) and "gradflow_progress"
+// (Progress JSON); its extra tensors: "standardizer.mean"/"standardizer.scale" (csv/synthetic).
 #pragma once
 #include <cstdint>
 #include <gradflow/data/preprocessing.hpp>
 #include <gradflow/generator.hpp>
+#include <gradflow/io/checkpoint.hpp>
 #include <gradflow/nn/module.hpp>
+#include <gradflow/optim/lr_scheduler.hpp>
 #include <gradflow/optim/optimizer.hpp>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -56,21 +54,20 @@ struct Progress {
   int64_t threads = 0;
 };
 
-struct Checkpoint {
+struct RunCheckpoint {
   TrainConfig config;
   Progress progress;
-  nn::StateDict model;
-  optim::OptimizerStateDict optimizer;
+  io::Checkpoint state;  // model, optimizer and scheduler sections
   data::Standardizer standardizer;
 };
 
 void save_checkpoint(const std::string& path, const nn::Module& model,
-                     const optim::Optimizer* optimizer, const TrainConfig& config,
-                     const Progress& progress, const data::Standardizer& standardizer);
-// Throws UsageError naming the file when it is missing or not a gradflow checkpoint.
-Checkpoint load_checkpoint(const std::string& path);
+                     const optim::Optimizer& optimizer, const optim::LRScheduler* scheduler,
+                     const TrainConfig& config, const Progress& progress,
+                     const data::Standardizer& standardizer);
+// Throws UsageError naming the file when it is missing or not a gradflow training checkpoint.
+RunCheckpoint load_checkpoint(const std::string& path);
 
 void write_metrics_csv(const std::string& path, const std::vector<EpochMetrics>& history);
-void write_text_atomic(const std::string& path, const std::string& text);
 
 }  // namespace gf::cli

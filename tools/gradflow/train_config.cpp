@@ -1,58 +1,62 @@
 #include "train_config.hpp"
 
-#include <cmath>
-#include <filesystem>
-#include <numbers>
-#include <sstream>
-
 #include "command.hpp"
 #include "datasets.hpp"
+#include "training.hpp"
 
 namespace gf::cli {
 
-// Cosine annealing per epoch (CosineAnnealingLR with T_max = epochs, eta_min = 0, stepped once
-// per epoch): lr_e = lr * (1 + cos(pi * e / epochs)) / 2.
-double TrainConfig::lr_at(int64_t epoch) const {
-  if (schedule == "none" || epochs <= 1) return lr;
-  return lr * 0.5 * (1.0 + std::cos(std::numbers::pi * double(epoch) / double(epochs)));
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, data, csv_delimiter, csv_label_column,
+                                                csv_string_labels, model, hidden, epochs,
+                                                batch_size, lr, optimizer, momentum, weight_decay,
+                                                schedule, seed, dtype, valid_fraction)
+
+namespace {
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
+std::string dump_json(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
-  return {{"data", c.data},
-          {"model", c.model},
-          {"hidden", c.hidden},
-          {"epochs", c.epochs},
-          {"batch_size", c.batch_size},
-          {"lr", c.lr},
-          {"optimizer", c.optimizer},
-          {"momentum", c.momentum},
-          {"weight_decay", c.weight_decay},
-          {"schedule", c.schedule},
-          {"seed", c.seed},
-          {"dtype", c.dtype},
-          {"valid_fraction", c.valid_fraction}};
+  nlohmann::json j = c;
+  if (!valid_utf8(c.data))  // readable (U+FFFD for the bad bytes) and exact
+    j["data_bytes"] = std::vector<unsigned char>(c.data.begin(), c.data.end());
+  return j;
 }
 
 TrainConfig config_from_json(const nlohmann::json& j, const std::string& source) {
   try {
-    TrainConfig c;
-    c.data = j.at("data").get<std::string>();
-    c.model = j.at("model").get<std::string>();
-    c.hidden = j.at("hidden").get<std::vector<int64_t>>();
-    c.epochs = j.at("epochs").get<int64_t>();
-    c.batch_size = j.at("batch_size").get<int64_t>();
-    c.lr = j.at("lr").get<double>();
-    c.optimizer = j.at("optimizer").get<std::string>();
-    c.momentum = j.at("momentum").get<double>();
-    c.weight_decay = j.at("weight_decay").get<double>();
-    c.schedule = j.at("schedule").get<std::string>();
-    c.seed = j.at("seed").get<uint64_t>();
-    c.dtype = j.at("dtype").get<std::string>();
-    c.valid_fraction = j.at("valid_fraction").get<double>();
+    TrainConfig c = j.get<TrainConfig>();
+    if (j.contains("data_bytes")) {
+      auto bytes = j.at("data_bytes").get<std::vector<unsigned char>>();
+      c.data.assign(bytes.begin(), bytes.end());
+    }
     return c;
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError(source + ": the training config in the checkpoint is incomplete: " + e.what());
+    throw UsageError(source + ": the training config in the checkpoint is malformed: " + e.what());
   }
+}
+
+void add_csv_flags(CLI::App& cmd, TrainConfig& c, std::vector<CLI::Option*>* recipe) {
+  CLI::Option* opts[] = {
+      cmd.add_option("--csv-delimiter", c.csv_delimiter, "csv: field separator (one character)")
+          ->check(one_character())
+          ->capture_default_str(),
+      cmd.add_option("--csv-label-column", c.csv_label_column,
+                     "csv: 0-based label column (negative: from the end)")
+          ->capture_default_str(),
+      cmd.add_flag("--csv-string-labels", c.csv_string_labels,
+                   "csv: labels are names (class ids 0..C-1 in sorted order)")};
+  if (recipe) recipe->insert(recipe->end(), std::begin(opts), std::end(opts));
 }
 
 void add_train_flags(CLI::App& cmd, TrainFlags& f) {
@@ -64,11 +68,13 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   recipe(cmd.add_option("--data", c.data,
                         "fashion-mnist | idx:DIR | csv:FILE | synthetic (default: fashion-mnist "
                         "when installed, else synthetic)"));
-  recipe(cmd.add_option("--model", c.model, "softmax | mlp")
-             ->check(CLI::IsMember({"softmax", "mlp"}))
+  add_csv_flags(cmd, c, &f.recipe_options);
+  recipe(cmd.add_option("--model", c.model, model_names(" | "))
+             ->check(CLI::IsMember(model_list()))
              ->capture_default_str());
-  recipe(cmd.add_option("--hidden", f.hidden_text, "MLP hidden sizes, comma-separated")
-             ->capture_default_str());
+  f.hidden_option =
+      recipe(cmd.add_option("--hidden", f.hidden_text, "MLP hidden sizes, e.g. 256,128")
+                 ->capture_default_str());
   f.epochs_option = cmd.add_option("--epochs", c.epochs, "Epochs (with --resume: the new total)")
                         ->check(CLI::Range(int64_t{1}, int64_t{100000}))
                         ->capture_default_str();
@@ -78,13 +84,13 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   f.lr_option = recipe(cmd.add_option("--lr", c.lr,
                                       "Learning rate (default: sgd 0.1; adam/adamw: mlp 2e-3, "
                                       "softmax 1e-2)")
-                           ->check(CLI::PositiveNumber));
+                           ->check(positive_number()));
   recipe(cmd.add_option("--optimizer", c.optimizer, "sgd | adam | adamw")
              ->check(CLI::IsMember({"sgd", "adam", "adamw"}))
              ->capture_default_str());
-  recipe(cmd.add_option("--momentum", c.momentum, "SGD momentum")
-             ->check(CLI::Range(0.0, 1.0))
-             ->capture_default_str());
+  f.momentum_option = recipe(cmd.add_option("--momentum", c.momentum, "SGD momentum")
+                                 ->check(CLI::Range(0.0, 1.0))
+                                 ->capture_default_str());
   f.weight_decay_option = recipe(
       cmd.add_option("--weight-decay", c.weight_decay, "Weight decay (default: adamw 1e-2, else 0)")
           ->check(CLI::Range(0.0, 1.0)));
@@ -92,12 +98,13 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
              ->check(CLI::IsMember({"cosine", "none"}))
              ->capture_default_str());
   recipe(cmd.add_option("--seed", c.seed, "Seed for init, split and shuffling")
+             ->check(non_negative_integer())
              ->capture_default_str());
   recipe(cmd.add_option("--dtype", c.dtype, "float32 | float64")
              ->check(CLI::IsMember({"float32", "float64"}))
              ->capture_default_str());
   recipe(cmd.add_option("--valid-fraction", c.valid_fraction,
-                        "Part of the training set held out for validation")
+                        "Part of the training set held out for validation (0: none)")
              ->check(CLI::Range(0.0, 0.9))
              ->capture_default_str());
   cmd.add_option("--threads", f.threads, "Threads (0: all cores)")
@@ -105,8 +112,9 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str();
   cmd.add_option("--out", f.out, "Run folder (metrics.csv, checkpoints, plots)")
       ->capture_default_str();
-  cmd.add_flag("--resume", f.resume, "Continue from OUT/last.safetensors");
-  cmd.add_flag("--force", f.force, "Start over in an --out that already holds a run");
+  auto* resume = cmd.add_flag("--resume", f.resume, "Continue from OUT/last.safetensors");
+  cmd.add_flag("--force", f.force, "Start over in an --out that already holds a run")
+      ->excludes(resume);
   cmd.add_flag("--no-plots", f.no_plots, "Do not draw curves.png and confusion.png");
 }
 
@@ -123,22 +131,16 @@ double default_lr(const std::string& optimizer, const std::string& model) {
 
 void finish_flags(TrainFlags& f) {
   TrainConfig& c = f.config;
-  c.hidden.clear();
-  std::stringstream in(f.hidden_text);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    try {
-      size_t used = 0;
-      long long v = std::stoll(part, &used);
-      if (used != part.size() || v < 1 || v > (1 << 20)) throw std::invalid_argument(part);
-      c.hidden.push_back(v);
-    } catch (const std::exception&) {
-      throw UsageError("--hidden " + f.hidden_text + ": expected positive sizes like 256,128");
-    }
-  }
-  if (c.model == "mlp" && c.hidden.empty())
-    throw UsageError("--hidden: an mlp needs at least one hidden size");
-  if (c.model == "softmax") c.hidden.clear();
+  // (On --resume the checkpoint's model and optimizer decide; merge_resume_config compares.)
+  if (find_model(c.model).uses_hidden)
+    c.hidden = parse_sizes(f.hidden_text, "--hidden");
+  else if (f.hidden_option->count() > 0 && !f.resume)
+    throw UsageError("--hidden does not apply to --model " + c.model);
+  else
+    c.hidden.clear();
+  if (f.momentum_option->count() > 0 && c.optimizer != "sgd" && !f.resume)
+    throw UsageError("--momentum applies to --optimizer sgd only (this run uses " + c.optimizer +
+                     ")");
   if (f.lr_option->count() == 0) c.lr = default_lr(c.optimizer, c.model);
   if (f.weight_decay_option->count() == 0) c.weight_decay = c.optimizer == "adamw" ? 1e-2 : 0.0;
   if (c.data.empty()) c.data = default_data_spec();
@@ -146,23 +148,23 @@ void finish_flags(TrainFlags& f) {
 
 TrainConfig merge_resume_config(const TrainFlags& f, const TrainConfig& saved,
                                 const std::string& checkpoint) {
-  const nlohmann::json given = to_json(f.config);
-  const nlohmann::json have = to_json(saved);
+  const nlohmann::json given = to_json(f.config), have = to_json(saved);
   for (CLI::Option* o : f.recipe_options) {
     if (o->count() == 0) continue;
-    std::string key = o->get_name();  // "--batch-size"
-    key = key.substr(2);
-    for (char& ch : key)
-      if (ch == '-') ch = '_';
-    if (key == "hidden" && saved.model == "softmax") continue;
+    std::string key = o->get_name().substr(2);  // "--batch-size" -> "batch_size"
+    std::replace(key.begin(), key.end(), '-', '_');
     if (given.contains(key) && given[key] != have[key])
-      throw UsageError(o->get_name() + " " + given[key].dump() + " differs from " +
-                       have[key].dump() + " in " + checkpoint +
+      throw UsageError(o->get_name() + " " + dump_json(given[key]) + " differs from " +
+                       dump_json(have[key]) + " in " + checkpoint +
                        "; drop the flag to resume, or start a new run with another --out");
   }
   TrainConfig merged = saved;
   if (f.epochs_option->count() > 0) merged.epochs = f.config.epochs;
   return merged;
+}
+
+std::string default_data_spec() {
+  return fashion_mnist_installed() ? "fashion-mnist" : "synthetic";
 }
 
 }  // namespace gf::cli

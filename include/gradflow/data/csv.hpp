@@ -27,6 +27,7 @@ struct CsvOptions {
   bool has_labels = true;     // false: every column is a feature (prediction inputs)
   CsvHeader has_header = CsvHeader::Auto;
   char delimiter = ',';
+  bool string_labels = false;  // labels are names: class ids 0..C-1 in sorted order of the names
   std::optional<DType> dtype;  // features' dtype; nullopt: default_dtype()
 };
 
@@ -35,6 +36,7 @@ struct CsvData {
   Tensor labels;    // [rows] Int64 (undefined when has_labels is false)
   std::vector<std::string> column_names;  // the features' names from the header ("" without one)
   int64_t num_classes = 0;                // 1 + the largest label
+  std::vector<std::string> class_names;   // string_labels: the sorted names (id = position)
 };
 
 CsvData read_csv(const std::string& path, const CsvOptions& options = {});

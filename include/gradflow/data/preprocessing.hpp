@@ -18,6 +18,14 @@ struct TrainTestSplit {
 TrainTestSplit train_test_split(const Tensor& X, const Tensor& y, double test_size = 0.25,
                                 uint64_t seed = 0, bool shuffle = true);
 
+// The same split as train_test_split(X, y, test_size, seed) — same rows, same order — without a
+// copy: the rows of X and y are permuted in place (cycle by cycle, one row of scratch) so that
+// the train rows come first and the test rows last, and the four results are views of X's and
+// y's buffers. For a training set too large to hold twice. X and y must be contiguous, not
+// require grad, and not share storage with anything that expects the old order.
+TrainTestSplit train_test_split_in_place(Tensor& X, Tensor& y, double test_size = 0.25,
+                                         uint64_t seed = 0);
+
 // Per-feature standardization z = (x - mean) / std with population std (ddof = 0), like
 // StandardScaler; a feature with zero std gets scale 1 (it is only centred).
 class Standardizer {
