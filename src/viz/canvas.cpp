@@ -1,6 +1,7 @@
 // The PLplot page shared by all plots: device from the extension, white background, tab10.
 #include "canvas.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -127,12 +128,48 @@ void Canvas::panel(double vx0, double vx1, double vy0, double vy1, double x0, do
   p.col0(kBlack);
 }
 
-void Canvas::frame(bool log_y) {
+void Canvas::frame(bool log_y) { axes("bcnst", 0, 0, log_y ? "bcnstlv" : "bcnstv", 0, 0); }
+
+namespace {
+
+// The power of ten an axis over [lo, hi] is labelled in: 0 for ordinary values.
+int offset_exponent(double lo, double hi) {
+  const double m = std::max(std::abs(lo), std::abs(hi));
+  if (!std::isfinite(m) || m == 0) return 0;
+  const int e = static_cast<int>(std::floor(std::log10(m)));
+  return e >= 4 || e <= -3 ? e : 0;
+}
+
+// plslabelfunc: a tick value divided by the axis's scale, in %g ("2.5", "-1", "0").
+void scaled_label(PLINT axis, PLFLT value, char* label, PLINT length, PLPointer data) {
+  const double* scale = static_cast<const double*>(data);
+  double v = value / scale[axis == PL_Y_AXIS ? 1 : 0];
+  if (std::abs(v) < 1e-9) v = 0;  // -1.7e-17 from the tick arithmetic is 0
+  std::snprintf(label, static_cast<std::size_t>(length), "%g", v);
+}
+
+}  // namespace
+
+void Canvas::axes(const char* xopt, double xtick, int nxsub, const char* yopt, double ytick,
+                  int nysub) {
   plstream& p = *pls_;
+  PLFLT x0, x1, y0, y1;
+  p.gvpw(x0, x1, y0, y1);
+  const std::string xs = xopt, ys = yopt;
+  const int ex = xs.find('l') == std::string::npos ? offset_exponent(x0, x1) : 0;
+  const int ey = ys.find('l') == std::string::npos ? offset_exponent(y0, y1) : 0;
+  label_scale_[0] = std::pow(10.0, ex);
+  label_scale_[1] = std::pow(10.0, ey);
+  p.slabelfunc(scaled_label, label_scale_);
   p.col0(kBlack);
   p.width(1);
   p.lsty(1);
-  p.box("bcnst", 0, 0, log_y ? "bcnstlv" : "bcnstv", 0, 0);
+  p.box((xs + (ex ? "o" : "")).c_str(), xtick, nxsub, (ys + (ey ? "o" : "")).c_str(), ytick, nysub);
+  p.slabelfunc(nullptr, nullptr);
+  // "×10ⁿ" in PLplot's text escapes: #u raises, #d lowers.
+  auto offset = [](int e) { return "×10#u" + std::to_string(e) + "#d"; };
+  if (ey) p.mtex("t", 0.4, 0.0, 0.0, offset(ey).c_str());
+  if (ex) p.mtex("b", 3.4, 1.0, 1.0, offset(ex).c_str());
 }
 
 void Canvas::labels(const std::string& xlabel, const std::string& ylabel,

@@ -43,6 +43,11 @@ class Canvas {
   void panel(double vx0, double vx1, double vy0, double vy1, double x0, double x1, double y0,
              double y1, bool log_y = false);
   void frame(bool log_y = false);
+  // The axes box (plbox options). A linear axis whose values reach 10⁴ or more (or stay below
+  // 10⁻²) gets short tick labels and a "×10ⁿ" offset just above its top-left corner, inside the
+  // page, as matplotlib does: PLplot's own "(x10ⁿ)" label sits two lines above the frame and is
+  // clipped by the page edge.
+  void axes(const char* xopt, double xtick, int nxsub, const char* yopt, double ytick, int nysub);
   void labels(const std::string& xlabel, const std::string& ylabel, const std::string& title);
   // A polyline that breaks at NaN/inf.
   void polyline(const std::vector<double>& x, const std::vector<double>& y, int colour,
@@ -64,6 +69,7 @@ class Canvas {
   std::FILE* memory_ = nullptr;  // a FILE* appending to bytes_ (fopencookie)
   bool memory_closed_ = false;   // PLplot's plend fcloses it itself
   bool write_failed_ = false;
+  double label_scale_[2] = {1, 1};  // x, y: tick values are divided by these (axes())
   std::unique_ptr<plstream> pls_;
   int width_, height_;
 };

@@ -48,6 +48,19 @@ std::vector<double> evaluate(const Function1D& f, const std::vector<double>& x) 
   return y.tolist();
 }
 
+// A line with no finite value (or, on a log scale, no positive one) would leave a blank picture:
+// say so instead.
+void check_drawable(const char* what, const std::string& name, const std::vector<double>& y,
+                    const PlotOptions& o, bool log_y) {
+  for (double v : y)
+    if (std::isfinite(v) && (!log_y || v > 0)) return;
+  ::gf::detail::fail(what, ": every value of '", name, "' over [", o.start, ", ", o.end, "] is ",
+                     log_y
+                         ? "NaN, infinite or not positive (a log scale shows only positive values)"
+                         : "NaN or infinite",
+                     ": nothing to draw");
+}
+
 std::vector<double> for_log(std::vector<double> y, bool log_y) {
   if (log_y)
     for (double& v : y) v = v > 0 ? std::log10(v) : NAN;  // matplotlib masks them too
@@ -84,6 +97,7 @@ void plot_functions(const std::vector<Function1D>& functions, const PlotOptions&
   for (const Function1D& f : functions) {
     ys.push_back(evaluate(f, x));
     names.push_back(f.name);
+    check_drawable("plot_functions", f.name, ys.back(), options, options.log_y);
   }
   Canvas c("plot_functions", options.file, options.width, options.height);
   const double w = options.width, h = options.height;
@@ -116,6 +130,7 @@ void plot_with_derivatives(const std::string& name, const std::function<Tensor(c
     }
   }
   std::vector<double> values = y.detach().tolist();
+  check_drawable("plot_with_derivatives", name, values, options, options.log_y);
   const std::string prime = "′", second = "″";
   Canvas c("plot_with_derivatives", options.file, options.width, options.height);
   const double w = options.width, h = options.height, mid = 0.5;

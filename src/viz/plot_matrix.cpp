@@ -27,8 +27,17 @@ std::string format_value(double v, bool integral, int precision) {
   return s.str();
 }
 
-// Rough width in pixels of a label at the default character size.
-double text_px(const std::string& s) { return 9.0 * static_cast<double>(s.size()); }
+// PLplot's default character height on the cairo devices: 6 mm at 72 dpi = 17 px. mtex
+// distances are in these units.
+constexpr double kCharPx = 17.0;
+
+// Rough width in pixels of a label at the default character size (DejaVu Sans averages 0.65 of
+// the character height per glyph; UTF-8 continuation bytes are not glyphs).
+double text_px(const std::string& s) {
+  double glyphs = 0;
+  for (unsigned char c : s) glyphs += (c & 0xC0) != 0x80;
+  return 0.65 * kCharPx * glyphs;
+}
 
 std::vector<std::string> split_csv(const std::string& line) {
   std::vector<std::string> cells;
@@ -83,7 +92,8 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
       lo = std::min(lo, x);
       hi = std::max(hi, x);
     }
-  if (!std::isfinite(lo)) lo = hi = 0;
+  GF_CHECK(std::isfinite(lo), "heatmap: every value of the ", R, "x", C,
+           " matrix is NaN or infinite: nothing to draw");
   const bool diverging = lo < 0 && hi > 0;
   if (diverging) {
     double m = std::max(-lo, hi);
@@ -93,14 +103,20 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
   if (hi - lo <= 0) hi = lo + 1;
   auto level = [&](double x) { return std::clamp((x - lo) / (hi - lo), 0.0, 1.0); };
 
-  // Margins in pixels: room for the labels, the title and the colour bar.
+  // Margins in pixels: room for the labels, the axis titles, the title and the colour bar.
+  // Row labels end 0.8 characters left of the cells; the y title (text rotated, spanning
+  // [disp - 0.65, disp + 0.5] characters) sits clear of them. Column labels (vertical when they
+  // do not fit across a cell) hang below; the x title ([disp - 0.5, disp + 0.65]) below them.
   double longest_row = 0, longest_col = 0;
   for (const auto& s : rows) longest_row = std::max(longest_row, text_px(s));
   for (const auto& s : cols) longest_col = std::max(longest_col, text_px(s));
   const bool vertical_cols = longest_col > 0.8 * (options.width - 250.0) / C;
-  const double W = options.width, H = options.height;
-  const double left = 30 + longest_row + (options.ylabel.empty() ? 0 : 30);
-  const double bottom = 20 + (vertical_cols ? longest_col : 20) + (options.xlabel.empty() ? 0 : 30);
+  const double W = options.width, H = options.height, ch = kCharPx;
+  const double row_extent = 0.8 * ch + longest_row;
+  const double col_extent = vertical_cols ? 0.8 * ch + longest_col : 2.25 * ch;
+  const double ylabel_disp = row_extent / ch + 1.05, xlabel_disp = col_extent / ch + 0.9;
+  const double left = 8 + (options.ylabel.empty() ? row_extent : (ylabel_disp + 0.5) * ch);
+  const double bottom = 8 + (options.xlabel.empty() ? col_extent : (xlabel_disp + 0.65) * ch);
   const double top = options.title.empty() ? 20 : 55, right = 130;
   GF_CHECK(left + right + 40 < W && top + bottom + 40 < H, "heatmap: ", W, "x", H,
            " pixels is too small for ", R, "x", C, " cells and their labels");
@@ -141,9 +157,9 @@ void heatmap(const Tensor& matrix, const std::vector<std::string>& row_labels,
   }
   p.schr(0, 1.0);
   if (!options.xlabel.empty())
-    p.mtex("b", (bottom - 22) / 9.5, 0.5, 0.5, detail::plain(options.xlabel).c_str());
+    p.mtex("b", xlabel_disp, 0.5, 0.5, detail::plain(options.xlabel).c_str());
   if (!options.ylabel.empty())
-    p.mtex("l", (left - 18) / 9.5, 0.5, 0.5, detail::plain(options.ylabel).c_str());
+    p.mtex("l", ylabel_disp, 0.5, 0.5, detail::plain(options.ylabel).c_str());
   if (!options.title.empty()) {
     p.schr(0, 1.25);
     p.mtex("t", 1.5, 0.5, 0.5, detail::plain(options.title).c_str());
@@ -216,6 +232,13 @@ void plot_training_curves(const std::vector<MetricsRow>& rows, const std::string
     ta.push_back(r.train_acc);
     va.push_back(r.valid_acc);
   }
+  const auto finite = [](const std::vector<double>& v) {
+    return std::any_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+  };
+  GF_CHECK(finite(tl) || finite(vl) || finite(ta) || finite(va),
+           "plot_training_curves: every loss "
+           "and accuracy of the ",
+           rows.size(), " epochs is NaN or infinite: nothing to draw");
   double x0 = *std::min_element(epochs.begin(), epochs.end());
   double x1 = *std::max_element(epochs.begin(), epochs.end());
   if (x1 - x0 < 1) {
@@ -254,8 +277,7 @@ void plot_training_curves(const std::vector<MetricsRow>& rows, const std::string
       names.push_back(s == 0 ? "train" : "valid");
       used.push_back(colours[s]);
     }
-    p.col0(detail::kBlack);
-    p.box("bcnst", xtick, xtick > 0 ? 1 : 0, "bcnstv", 0, 0);
+    c.axes("bcnst", xtick, xtick > 0 ? 1 : 0, "bcnstv", 0, 0);
     c.labels("epoch", ylabel, name);
     c.legend(names, used, {}, legend_position);
   };
