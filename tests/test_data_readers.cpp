@@ -113,6 +113,17 @@ TEST(ReadIdx, DatasetErrorsNameTheFiles) {
   EXPECT_ERROR_WITH(load_idx_dataset(dir), "3 labels for 2 images");
 }
 
+TEST(ReadIdx, ALabelPastTheFirstEmptyClassIsOutOfRange) {
+  // Labels 0, 1, 255: class 2 has no samples, so 255 is a bad label, not 254 empty classes.
+  const std::string dir = scratch_dir();
+  for (const char* prefix : {"train", "t10k"}) {
+    write_bytes(dir + "/" + prefix + "-images-idx3-ubyte", idx_header(0x08, {3, 1, 1}) + "abc");
+    write_bytes(dir + "/" + prefix + "-labels-idx1-ubyte",
+                idx_header(0x08, {3}) + std::string{'\0', '\1', prefix[1] == '1' ? '\xff' : '\1'});
+  }
+  EXPECT_ERROR_WITH(load_idx_dataset(dir), dir + "/t10k-labels-idx1-ubyte: label 255 at item 2");
+}
+
 TEST(FashionMnist, LoadsTheDebianPackageWhenInstalled) {
   if (!fashion_mnist_available()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   IdxDataset d = load_fashion_mnist();
@@ -148,6 +159,10 @@ TEST(ReadCsv, ReadsFeaturesLabelsAndHeader) {
                         {.label_column = 0, .delimiter = ';', .dtype = DType::Float64});
   EXPECT_EQ(e.features.tolist(), (std::vector<double>{2.5, -300, 4, 5}));
   EXPECT_EQ(e.labels.tolist(), (std::vector<double>{1, 0}));
+  CsvData g = parse_csv("x,kind\n1,emu\n2,cat\n3,emu\n", "s.csv", {.string_labels = true});
+  EXPECT_EQ(g.class_names, (std::vector<std::string>{"cat", "emu"}));  // sorted: ids 0, 1
+  EXPECT_EQ(g.labels.tolist(), (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(g.num_classes, 2);
   CsvData f = parse_csv("1,2\n3,4\n", "x.csv", {.has_labels = false});
   EXPECT_EQ(f.features.shape(), (Shape{2, 2}));
   EXPECT_FALSE(f.labels.defined());

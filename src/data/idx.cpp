@@ -209,6 +209,7 @@ std::string find_file(const std::string& dir, const std::vector<std::string>& na
 
 struct Split {
   Tensor images, labels;
+  std::string labels_path;
 };
 
 Split load_split(const std::string& dir, const std::string& prefix, DType dtype) {
@@ -230,6 +231,7 @@ Split load_split(const std::string& dir, const std::string& prefix, DType dtype)
   const int64_t n = images.dims[0];
   const int64_t features = n ? static_cast<int64_t>(images.data.size()) / n : 0;
   Split s;
+  s.labels_path = lp;
   s.images = empty({n, features}, dtype);
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -260,10 +262,21 @@ IdxDataset load_idx_dataset(const std::string& dir, DType dtype) {
            ": train images have ", train.images.size(1), " pixels but test images ",
            test.images.size(1));
   IdxDataset d{train.images, train.labels, test.images, test.labels, 0};
-  for (const Tensor& l : {train.labels, test.labels}) {
-    const int64_t* p = l.data_ptr<int64_t>();
-    for (int64_t i = 0; i < l.numel(); ++i) d.num_classes = std::max(d.num_classes, p[i] + 1);
+  // Classes are the ids 0..C-1 that have samples: a label beyond the first id with none (one 255
+  // in a 10-class set) is out of range, not 246 empty classes.
+  std::vector<int64_t> count(256, 0);  // u8 labels
+  for (const Split* s : {&train, &test})
+    for (int64_t i = 0; i < s->labels.numel(); ++i) ++count[s->labels.data_ptr<int64_t>()[i]];
+  int64_t first_empty = 0;
+  while (first_empty < 256 && count[first_empty] > 0) ++first_empty;
+  for (const Split* s : {&train, &test}) {
+    const int64_t* p = s->labels.data_ptr<int64_t>();
+    for (int64_t i = 0; i < s->labels.numel(); ++i)
+      GF_CHECK(p[i] < first_empty, "load_idx_dataset: ", s->labels_path, ": label ", p[i],
+               " at item ", i, " (0-based) is out of range: classes 0..", first_empty - 1,
+               " have samples, ", first_empty, " has none (labels must be class ids 0..C-1)");
   }
+  d.num_classes = first_empty;
   return d;
 }
 

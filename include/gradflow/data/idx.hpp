@@ -25,12 +25,14 @@ struct IdxDataset {
   Tensor train_labels;  // [N] Int64
   Tensor test_images;
   Tensor test_labels;
-  int64_t num_classes = 0;  // 1 + the largest label
+  int64_t num_classes = 0;  // 1 + the largest label (every class 0..C-1 has samples)
 };
 
 // Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
 // t10k-labels-idx1-ubyte (each optionally .gz) from dir. Images must be u8; labels u8, one per
-// image. Pixels go straight from bytes to `dtype` (no Int64 intermediate).
+// image. Pixels go straight from bytes to `dtype` (no Int64 intermediate). The classes are
+// 0..C-1, each with samples in train or test: a label past the first class without samples
+// (e.g. a stray 255 in a 10-class set) throws gf::Error naming the file, item and label.
 IdxDataset load_idx_dataset(const std::string& dir, DType dtype = DType::Float32);
 
 // load_idx_dataset on Fashion-MNIST, also checking 28x28 images and 10 classes. A missing
