@@ -236,4 +236,31 @@ TEST(FullDisk, CliGraphAndPlotExit2WithTheReasonAndWriteNothing) {
     EXPECT_TRUE(name == "g.svg" || name == "f.png" || name == "g.json") << name;
 }
 
+TEST(FullDisk, TrainSavesTheRunAndSaysWhichPictureDidNotFit) {
+  if (!fs::exists(kBinary)) GTEST_SKIP() << "the gradflow binary is not built (" << kBinary << ")";
+  // 64 KiB: the checkpoints, metrics and confusion.csv of a tiny run (~36 KiB in 4 KiB pages,
+  // with the temporary of an atomic replace) fit; the two pictures (~35 and ~44 KiB) do not both.
+  SmallDisk disk(64 * 1024);
+  MOUNT_OR_SKIP(disk);
+  const std::string run_dir = disk.path("run");
+  CliRun r =
+      run("train --data synthetic --epochs 1 --hidden 8 --threads 1 --out '" + run_dir + "'");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("plots not drawn: "));
+  EXPECT_THAT(r.output, HasSubstr("No space left on device"));
+  EXPECT_THAT(r.output, Not(HasSubstr("plots: ")));
+  EXPECT_GT(fs::file_size(run_dir + "/last.safetensors"), 0u);
+  EXPECT_GT(fs::file_size(run_dir + "/metrics.csv"), 0u);
+  // A picture that is there is complete: it ends with PNG's IEND chunk.
+  for (const char* name : {"curves.png", "confusion.png"}) {
+    const std::string path = run_dir + "/" + name;
+    if (!fs::exists(path)) continue;
+    const std::string png = read(path);
+    ASSERT_GE(png.size(), 12u) << name;
+    EXPECT_EQ(png.substr(png.size() - 8, 4), "IEND") << name;
+  }
+  for (const auto& e : fs::directory_iterator(run_dir))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
 }  // namespace

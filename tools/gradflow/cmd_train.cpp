@@ -112,7 +112,8 @@ void write_confusion(const Tensor& counts, const std::vector<std::string>& names
   io::write_file_atomic(path, text);
 }
 
-void draw_plots(const fs::path& out, const std::vector<EpochMetrics>& history,
+// false (and the reason on stderr) when a picture could not be written, e.g. on a full disk.
+bool draw_plots(const fs::path& out, const std::vector<EpochMetrics>& history,
                 const Tensor& confusion, const std::vector<std::string>& names) {
 #ifdef GF_TRAIN_HAVE_PLOTS
   try {
@@ -125,11 +126,13 @@ void draw_plots(const fs::path& out, const std::vector<EpochMetrics>& history,
     std::cout << "plots: " << (out / "curves.png").string() << ", "
               << (out / "confusion.png").string() << "\n";
   } catch (const std::exception& e) {
-    std::cout << "(plots not drawn: " << e.what() << ")\n";
+    std::cerr << "gradflow: plots not drawn: " << e.what() << "\n";
+    return false;
   }
 #else
   (void)out, (void)history, (void)confusion, (void)names;
 #endif
+  return true;
 }
 
 // --out must be (or become) a folder we can write in; a run killed during a checkpoint write
@@ -344,9 +347,11 @@ void run_train(TrainFlags& flags) {
             << metrics::format_confusion_matrix(test.confusion, progress.class_names) << "\n"
             << metrics::classification_report(test.confusion, progress.class_names, 4) << "\n";
   write_confusion(test.confusion, progress.class_names, (out / "confusion.csv").string());
-  if (!flags.no_plots) draw_plots(out, progress.history, test.confusion, progress.class_names);
+  const bool plotted =
+      flags.no_plots || draw_plots(out, progress.history, test.confusion, progress.class_names);
   std::cout << "run folder: " << out.string()
             << " (metrics.csv, last.safetensors, best.safetensors, confusion.csv)\n";
+  if (!plotted) throw ExitStatus{2};  // the run is saved; its pictures are not
 }
 
 void setup(CLI::App& app) {
