@@ -40,11 +40,30 @@ struct Capture {
 
 void accumulate(Tensor& slot, const Tensor& g) { slot = slot.defined() ? slot + g : g; }
 
+// A backward returns the bare formula; here, once for every op, its gradient is summed back to
+// the input's recorded shape (undoing broadcasting) and cast to the input's dtype.
+// Nodes whose inputs all have the output's shape and dtype keep no InputMeta and skip this.
+Tensor fit_to_input(const Tensor& g, const Node& node, std::size_t i) {
+  if (!node.input_meta) return g;
+  const InputMeta& m = node.input_meta[i];
+  Tensor r = g;
+  if (r.sizes() != m.shape) {
+    bool ok = r.dim() >= static_cast<int64_t>(m.shape.size());
+    for (std::size_t k = 0; ok && k < m.shape.size(); ++k) {
+      int64_t have = r.sizes()[r.dim() - m.shape.size() + k];
+      ok = m.shape[k] == have || m.shape[k] == 1;
+    }
+    GF_CHECK(ok, "Function ", node.name(), " returned an invalid gradient at index ", i, " - got ",
+             r.sizes(), " but expected shape compatible with ", m.shape);
+    r = sum_to(r, m.shape);
+  }
+  return r.dtype() == m.dtype ? r : r.to(m.dtype);
+}
+
 // Runs backward from `roots`. With captures (autograd::grad) the gradients arriving at those
 // (node, output) slots are returned and no leaf's .grad is touched.
-void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
-         bool retain_graph, bool create_graph, const std::vector<Capture>& captures,
-         std::vector<Tensor>* results) {
+void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots, bool retain_graph,
+         bool create_graph, const std::vector<Capture>& captures, std::vector<Tensor>* results) {
   GF_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
            grad_roots.size(), " gradients for ", roots.size(), " outputs");
   const uint64_t visit = g_next_visit++;
@@ -82,9 +101,10 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
              " of tensors does not require grad and does not have a grad_fn");
     Tensor g = grad_roots.empty() ? Tensor() : grad_roots[i];
     if (!g.defined()) {
-      GF_CHECK(root.numel() == 1, "backward: grad can be implicitly created only for outputs "
-               "with one element; output ", i, " has shape ", root.sizes(),
-               " (pass a gradient of that shape)");
+      GF_CHECK(root.numel() == 1,
+               "backward: grad can be implicitly created only for outputs "
+               "with one element; output ",
+               i, " has shape ", root.sizes(), " (pass a gradient of that shape)");
       g = ones_like(root);
     } else {
       GF_CHECK(g.sizes() == root.sizes(), "backward: gradient of shape ", g.sizes(),
@@ -129,8 +149,11 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
         if (e.fn && --e.fn->dependencies == 0) ready.push_back(e.fn);
       continue;
     }
-    GF_CHECK(!(node->released && node->has_saved), "backward: trying to backward through the "
-             "graph a second time (", node->name(), " has freed its saved tensors); specify "
+    GF_CHECK(!(node->released && node->has_saved),
+             "backward: trying to backward through the "
+             "graph a second time (",
+             node->name(),
+             " has freed its saved tensors); specify "
              "retain_graph=true on the first backward if you need to do this");
     std::vector<Tensor> outs = node->apply(grads);
     if (t_trace_hook) t_trace_hook(*node, grads, outs);
@@ -143,7 +166,8 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     for (std::size_t i = 0; i < node->next_edges.size(); ++i) {
       const Edge& e = node->next_edges[i];
       if (!e.fn) continue;
-      if (i < outs.size() && outs[i].defined()) accumulate(e.fn->buffer[e.input_nr], outs[i]);
+      if (i < outs.size() && outs[i].defined())
+        accumulate(e.fn->buffer[e.input_nr], fit_to_input(outs[i], *node, i));
       if (--e.fn->dependencies == 0) ready.push_back(e.fn);
     }
   }

@@ -27,7 +27,7 @@ Node::~Node() {
 
 // leaf.grad += g. The first gradient is copied so that later in-place accumulation never writes
 // into a buffer another leaf (or the caller) shares; with create_graph the sum stays recorded.
-std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
+Grads AccumulateGrad::apply(const Grads& grads) {
   auto impl = leaf.lock();
   const Tensor& g = grads[0];
   if (!impl || !g.defined()) return {};
@@ -57,6 +57,7 @@ std::vector<Tensor> AccumulateGrad::apply(const std::vector<Tensor>& grads) {
 
 SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
   if (!t.defined()) return;
+  saved_any_ = true;
   if (is_output) {
     data_ = t.detach();
     fn_ = t.grad_fn();
@@ -67,7 +68,8 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output
 }
 
 Tensor SavedTensor::unpack() const {
-  GF_CHECK(data_.defined(), "backward: saved tensors were already freed; "
+  GF_CHECK(data_.defined(),
+           "backward: saved tensors were already freed; "
            "call backward with retain_graph=true to backward through the graph a second time");
   if (!is_output_) return data_;
   auto fn = fn_.lock();
@@ -104,6 +106,64 @@ bool any_requires_grad(const std::vector<Tensor>& ts) {
     if (t.defined() && t.requires_grad()) return true;
   return false;
 }
+
+namespace detail {
+
+bool grad_enabled_for(std::span<const std::reference_wrapper<const Tensor>> inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+bool grad_enabled_for(std::span<const Tensor> inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+template <class Span>
+void attach_inputs(Node& node, Span inputs, const Tensor& out) {
+  node.next_edges.reserve(inputs.size());
+  bool differs = false;
+  for (const Tensor& t : inputs) {
+    node.next_edges.push_back(gradient_edge(t));
+    differs = differs || (t.defined() && (t.sizes() != out.sizes() || t.dtype() != out.dtype()));
+  }
+  if (!differs) return;
+  node.input_meta = std::make_unique<InputMeta[]>(inputs.size());
+  std::size_t i = 0;
+  for (const Tensor& t : inputs) {
+    if (t.defined()) node.input_meta[i] = {t.sizes(), t.dtype()};
+    ++i;
+  }
+}
+
+void attach(Node& node, std::span<const std::reference_wrapper<const Tensor>> inputs,
+            const Tensor& out) {
+  attach_inputs(node, inputs, out);
+}
+
+void attach(Node& node, std::span<const Tensor> inputs, const Tensor& out) {
+  attach_inputs(node, inputs, out);
+}
+
+void set_outputs(const std::shared_ptr<Node>& node,
+                 std::span<const std::reference_wrapper<Tensor>> outs) {
+  node->num_outputs = static_cast<uint32_t>(outs.size());
+  for (std::size_t k = 0; k < outs.size(); ++k)
+    set_history(outs[k].get(), node, static_cast<uint32_t>(k));
+}
+
+bool is_one_of(const Tensor& t, std::span<const std::reference_wrapper<Tensor>> outs) {
+  if (!t.defined()) return false;
+  for (const Tensor& o : outs)
+    if (o.defined() && o.impl_ptr() == t.impl_ptr()) return true;
+  return false;
+}
+
+}  // namespace detail
 
 void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t nr) {
   out.impl().grad_fn = node;

@@ -1,5 +1,5 @@
 // + - * / and unary minus, tensor-tensor with numpy broadcasting and tensor-scalar.
-// Backward of a broadcasting op sums the gradient back to each input's shape (sum_to).
+// Each backward is the bare formula: the engine sums it back to each input's shape.
 #include "../kernels/elementwise.hpp"
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
@@ -9,79 +9,6 @@ namespace gf {
 
 namespace {
 
-using autograd::needs_grad;
-using autograd::Node;
-
-// The gradient for an input of `shape` and `dtype` from one of the broadcast output's shape.
-Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) {
-  Tensor r = g.sizes() == shape ? g : sum_to(g, shape);
-  return r.dtype() == dtype ? r : r.to(dtype);
-}
-
-// Base for binary ops: remembers input shapes and dtypes for reduce_grad.
-struct BinaryNode : Node {
-  Shape a_shape, b_shape;
-  DType a_dtype = DType::Float32, b_dtype = DType::Float32;
-  void set_inputs(const Tensor& a, const Tensor& b) {
-    a_shape = a.sizes();
-    b_shape = b.sizes();
-    a_dtype = a.dtype();
-    b_dtype = b.dtype();
-  }
-};
-
-// d(a+b)/da = 1, d(a+b)/db = 1
-struct AddBackward0 : BinaryNode {
-  std::string name() const override { return "AddBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? reduce_grad(g[0], a_shape, a_dtype) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(g[0], b_shape, b_dtype) : Tensor()};
-  }
-};
-
-// d(a-b)/da = 1, d(a-b)/db = -1
-struct SubBackward0 : BinaryNode {
-  std::string name() const override { return "SubBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? reduce_grad(g[0], a_shape, a_dtype) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(-g[0], b_shape, b_dtype) : Tensor()};
-  }
-};
-
-// d(ab)/da = b, d(ab)/db = a   (seed 001's MultiplyGate)
-struct MulBackward0 : BinaryNode {
-  Tensor a, b;  // each saved only when the other input needs a gradient
-  std::string name() const override { return "MulBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? reduce_grad(g[0] * b, a_shape, a_dtype) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(g[0] * a, b_shape, b_dtype) : Tensor()};
-  }
-  void release_saved() override { a = b = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"self", a}, {"other", b}};
-  }
-};
-
-// d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-struct DivBackward0 : BinaryNode {
-  Tensor a, b;
-  std::string name() const override { return "DivBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? reduce_grad(g[0] / b, a_shape, a_dtype) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(-g[0] * a / (b * b), b_shape, b_dtype) : Tensor()};
-  }
-  void release_saved() override { a = b = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"self", a}, {"other", b}};
-  }
-};
-
-// d(-a)/da = -1
-struct NegBackward0 : Node {
-  std::string name() const override { return "NegBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override { return {-g[0]}; }
-};
-
 // A scalar operand as a 0-d tensor of the tensor's dtype (an Int64 tensor meets a fractional
 // scalar in the default float dtype, like PyTorch's type promotion).
 Tensor wrap_scalar(const Tensor& t, double v) {
@@ -90,53 +17,59 @@ Tensor wrap_scalar(const Tensor& t, double v) {
   return scalar_tensor(v, dt);
 }
 
-template <class N>
-std::shared_ptr<N> record_binary(Tensor& out, const Tensor& a, const Tensor& b) {
-  auto node = autograd::record<N>(out, {&a, &b});
-  if (node) node->set_inputs(a, b);
-  return node;
-}
-
 }  // namespace
 
+using autograd::Backward;
+using autograd::Grads;
+
+// d(a+b)/da = 1, d(a+b)/db = 1
 Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor out = kernels::binary(a, b, [](auto x, auto y) { return x + y; }, "add");
-  record_binary<AddBackward0>(out, a, b);
+  Tensor out = kernels::binary(
+      a, b, [](auto x, auto y) { return x + y; }, "add");
+  autograd::record(out, "AddBackward0", {a, b}, [](const Tensor& g) -> Grads { return {g, g}; });
   return out;
 }
 
+// d(a-b)/da = 1, d(a-b)/db = -1
 Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor out = kernels::binary(a, b, [](auto x, auto y) { return x - y; }, "sub");
-  record_binary<SubBackward0>(out, a, b);
+  Tensor out = kernels::binary(
+      a, b, [](auto x, auto y) { return x - y; }, "sub");
+  autograd::record(out, "SubBackward0", {a, b}, [](const Tensor& g) -> Grads { return {g, -g}; });
   return out;
 }
 
+// d(ab)/da = b, d(ab)/db = a   (seed 001's MultiplyGate)
 Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = kernels::binary(a, b, [](auto x, auto y) { return x * y; }, "mul");
-  if (auto node = record_binary<MulBackward0>(out, a, b)) {
-    if (needs_grad(*node, 1)) node->a = a;
-    if (needs_grad(*node, 0)) node->b = b;
-    node->has_saved = true;
-  }
+  Tensor out = kernels::binary(
+      a, b, [](auto x, auto y) { return x * y; }, "mul");
+  autograd::record(out, "MulBackward0", {a, b}, {{"self", a}, {"other", b}},
+                   [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
+                     const Tensor& g = bw.grad();
+                     return {bw.needs(0) ? g * b : Tensor(), bw.needs(1) ? g * a : Tensor()};
+                   });
   return out;
 }
 
+// d(a/b)/da = 1/b, d(a/b)/db = -a/b²
 Tensor div(const Tensor& a, const Tensor& b) {
   // Integer division promotes to the default float dtype, like torch.true_divide.
   if (a.dtype() == DType::Int64 && b.dtype() == DType::Int64)
     return div(a.to(default_dtype()), b.to(default_dtype()));
-  Tensor out = kernels::binary(a, b, [](auto x, auto y) { return x / y; }, "div");
-  if (auto node = record_binary<DivBackward0>(out, a, b)) {
-    node->b = b;
-    if (needs_grad(*node, 1)) node->a = a;
-    node->has_saved = true;
-  }
+  Tensor out = kernels::binary(
+      a, b, [](auto x, auto y) { return x / y; }, "div");
+  autograd::record(
+      out, "DivBackward0", {a, b}, {{"self", a}, {"other", b}},
+      [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
+        const Tensor& g = bw.grad();
+        return {bw.needs(0) ? g / b : Tensor(), bw.needs(1) ? -g * a / (b * b) : Tensor()};
+      });
   return out;
 }
 
+// d(-a)/da = -1
 Tensor neg(const Tensor& a) {
   Tensor out = kernels::unary(a, [](auto x) { return -x; });
-  autograd::record<NegBackward0>(out, {&a});
+  autograd::record(out, "NegBackward0", {a}, [](const Tensor& g) -> Grads { return {-g}; });
   return out;
 }
 
