@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Merges Google Benchmark JSON (gradflow) and the PyTorch scripts' JSON into BENCHMARKS.md.
 
-usage: report.py ENGINE_GF.json ENGINE_TORCH.json [TRAIN.json] > BENCHMARKS.md
+usage: report.py ENGINE_GF.json ENGINE_TORCH.json VECTOR_GF.json VECTOR_TORCH.json [SECTION.md ...]
+  > BENCHMARKS.md   (each SECTION.md, e.g. the training and busy-machine tables, is appended)
 Each *_TORCH file may hold a list of runs; medians are taken across them.
 """
 import json
@@ -83,8 +84,24 @@ def main():
         print(f"\nMLP 784-256-128-10 GEMM floor at batch 128 (8 raw cblas_sgemm calls per step): "
               f"{floor:.0f} µs per step = {128 / floor * 1e6:,.0f} samples/s ceiling at "
               f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'default')}.")
-    if len(sys.argv) > 3:
-        print(open(sys.argv[3]).read())
+    gv, _ = gf_medians(sys.argv[3])
+    tv, _ = torch_medians(sys.argv[4])
+    print("\n## Transcendental ops, 1M float32 elements, 1 thread (issue 13)\n")
+    print("SLEEF's vector functions (bit-identical to PyTorch's); forward alone, and forward + "
+          "backward with a ones gradient.\n")
+    print("| op | forward µs | PyTorch µs | PyTorch / gradflow | forward+backward µs | PyTorch µs |"
+          " PyTorch / gradflow | target ≥ 1.0× (goal 1.5×) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for op in ("exp", "log", "tanh", "sigmoid"):
+        f, fb = f"unary_{op}_fwd", f"unary_{op}_fwd_bwd"
+        if f not in gv or f not in tv:
+            continue
+        rf, rfb = tv[f] / gv[f], tv[fb] / gv[fb]
+        met = "yes" if min(rf, rfb) >= 1.0 else "no"
+        print(f"| {op} | {gv[f]:.0f} | {tv[f]:.0f} | {rf:.2f}× | {gv[fb]:.0f} | {tv[fb]:.0f} | "
+              f"{rfb:.2f}× | {met} |")
+    for section in sys.argv[5:]:
+        print(open(section).read())
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
     if os.path.exists(analysis):  # the hand-written reading of the profiles
         print(open(analysis).read())

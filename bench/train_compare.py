@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GF = os.path.join(ROOT, "build/tools/gradflow/gradflow")
+GF = os.environ.get("GF_BENCH_BINARY", os.path.join(ROOT, "build/tools/gradflow/gradflow"))
 
 
 def run(cmd, env=None):
@@ -90,4 +90,5 @@ def main():
           f"{100 * recipe_softmax['test_accuracy']:.2f}% (target ≥ 84.2%).")
 
 
-main()
+if __name__ == "__main__":
+    main()

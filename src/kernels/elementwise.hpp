@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "../core/thread_policy.hpp"
 #include "gradflow/tensor.hpp"
 
 namespace gf::kernels {
@@ -23,6 +24,7 @@ void parallel_for(int64_t n, F&& f, int64_t cost = 1) {
     f(int64_t{0}, n);
     return;
   }
+  gf::detail::adapt_threads();  // one thread while the machine is busy (thread_policy.hpp)
 #pragma omp parallel
   {
 #ifdef _OPENMP

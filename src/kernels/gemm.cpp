@@ -2,9 +2,13 @@
 
 #include <cblas.h>
 
+#include "../core/thread_policy.hpp"
+
 namespace gf::kernels {
 
 namespace {
+
+constexpr int64_t kThreadedGemmWork = 1 << 16;
 
 // How to hand a 2-D view to BLAS: row-major with leading dim, possibly transposed.
 struct BlasView {
@@ -44,12 +48,14 @@ void gemm(const Tensor& a, const Tensor& b, Tensor& out, double alpha, double be
       }
     return;
   }
+  // OpenBLAS threads only GEMMs of this size or more: the smaller ones need no policy check
+  if (static_cast<int64_t>(m) * n * k >= kThreadedGemmWork) detail::adapt_threads();
   BlasView A = as_blas(a), B = as_blas(b);
   const int ldc = std::max(1, n);
   if (a.dtype() == DType::Float32) {
     cblas_sgemm(CblasRowMajor, A.trans, B.trans, m, n, k, static_cast<float>(alpha),
-                A.t.data_ptr<float>(), A.ld, B.t.data_ptr<float>(), B.ld,
-                static_cast<float>(beta), out.data_ptr<float>(), ldc);
+                A.t.data_ptr<float>(), A.ld, B.t.data_ptr<float>(), B.ld, static_cast<float>(beta),
+                out.data_ptr<float>(), ldc);
   } else {
     cblas_dgemm(CblasRowMajor, A.trans, B.trans, m, n, k, alpha, A.t.data_ptr<double>(), A.ld,
                 B.t.data_ptr<double>(), B.ld, beta, out.data_ptr<double>(), ldc);
