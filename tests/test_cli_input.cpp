@@ -134,10 +134,9 @@ TEST_F(CliInput, CsvCheckpointOnOtherDataNamesTheMismatch) {
   CliResult r = run_cli("eval --checkpoint '" + (dir_ / "csv" / "last.safetensors").string() +
                         "' --data synthetic");
   EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_NE(r.output.find("--data synthetic has 20 features per sample but the checkpoint's model "
-                          "expects 4"),
-            std::string::npos)
+  EXPECT_NE(r.output.find("synthetic has 20 features per sample but"), std::string::npos)
       << r.output;
+  EXPECT_NE(r.output.find("expects 4"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("Standardizer"), std::string::npos) << r.output;
 }
 

@@ -63,7 +63,7 @@ int check_checkpoints_load(const fs::path& dir, const std::string& when) {
     ++n;
     try {
       gf::io::Checkpoint c = gf::io::load_checkpoint(e.path().string());
-      EXPECT_TRUE(c.metadata.count("gradflow_progress")) << name << " " << when;
+      EXPECT_TRUE(c.metadata.count("train.progress")) << name << " " << when;
       EXPECT_FALSE(c.model.empty()) << name << " " << when;
     } catch (const gf::Error& err) {
       ADD_FAILURE() << when << ": " << name << " does not load: " << err.what();

@@ -6,18 +6,15 @@
 #include <cmath>
 #include <functional>
 #include <gradflow/gradflow.hpp>
+#include <gradflow/nn/functional.hpp>
 #include <iostream>
 #include <string>
 
 #include "command.hpp"
 
-#if __has_include(<gradflow/nn/functional.hpp>)
-#include <gradflow/nn/functional.hpp>
-#define GF_DEMO_HAVE_CROSS_ENTROPY 1
-#endif
-#if __has_include(<gradflow/viz/trace.hpp>) && defined(GF_CLI_HAVE_VIZ)
+#if defined(GF_CLI_HAVE_VIZ) && __has_include(<gradflow/viz/trace.hpp>)
 #include <gradflow/viz/trace.hpp>
-#define GF_DEMO_HAVE_VIZ_TRACE 1
+#define GF_DEMO_HAVE_TRACE 1
 #endif
 
 namespace gf::cli {
@@ -25,37 +22,19 @@ namespace {
 
 bool g_trace = false;
 
-#ifndef GF_DEMO_HAVE_VIZ_TRACE
-// Fallback tracer when the viz library is not built: prints each backward node as it runs.
-void print_trace(const autograd::Node& node, const std::vector<Tensor>& grad_in,
-                 const std::vector<Tensor>& grad_out) {
-  std::cout << "    [trace] " << node.name() << ": received";
-  for (const auto& g : grad_in) std::cout << " " << (g.defined() ? to_string(g) : "None");
-  std::cout << " -> passes on";
-  for (const auto& g : grad_out) std::cout << " " << (g.defined() ? to_string(g) : "None");
-  std::cout << "\n";
-}
-#endif
-
-// Runs backward with tracing on when --trace was given.
+// Runs backward, with every node it runs printed when --trace was given.
 using Names = std::vector<std::pair<std::string, Tensor>>;
 void run_backward(const std::function<void()>& backward, Names names = {}) {
-  if (!g_trace) return backward();
-  std::cout << "  backward pass, node by node:\n";
-#ifdef GF_DEMO_HAVE_VIZ_TRACE
-  autograd::TraceGuard guard(std::cout, std::move(names));
-  backward();
-#else
-  (void)names;
-  autograd::set_trace_hook(&print_trace);
-  try {
-    backward();
-  } catch (...) {
-    autograd::set_trace_hook(nullptr);
-    throw;
+#ifdef GF_DEMO_HAVE_TRACE
+  if (g_trace) {
+    std::cout << "  backward pass, node by node:\n";
+    autograd::TraceGuard guard(std::cout, std::move(names));
+    return backward();
   }
-  autograd::set_trace_hook(nullptr);
+#else
+  if (g_trace) std::cout << "  (--trace needs the viz library in this build)\n";
 #endif
+  backward();
 }
 
 void show(const std::string& what, const Tensor& t, const std::string& why = "") {
@@ -182,12 +161,7 @@ void example8() {
   auto z = tensor({std::log(0.2), std::log(0.7), std::log(0.1)}, {1, 3}).requires_grad_();
   show("z = log(p)", z);
   show("softmax(z)", softmax(z, 1).detach(), "the predicted probabilities p");
-#ifdef GF_DEMO_HAVE_CROSS_ENTROPY
-  auto target = tensor({1.0}, {1}, DType::Int64);
-  auto loss = nn::functional::cross_entropy(z, target);
-#else
-  auto loss = -(log_softmax(z, 1).select(1, 1)).sum();
-#endif
+  auto loss = nn::functional::cross_entropy(z, tensor({1.0}, {1}, DType::Int64));
   show("loss", loss, "-log p[y] = -log 0.7");
   run_backward([&] { loss.backward(); }, {{"z", z}});
   show("dloss/dz", z.grad(), "= softmax(z) - onehot(y) = [0.2, 0.7 - 1, 0.1]");

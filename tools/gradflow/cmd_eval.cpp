@@ -11,8 +11,6 @@
 #include <iostream>
 
 #include "command.hpp"
-#include "datasets.hpp"
-#include "progress_bar.hpp"
 #include "run_files.hpp"
 #include "training.hpp"
 
@@ -28,7 +26,7 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& path) {
   LoadedModel m;
   m.checkpoint = load_checkpoint(path);
-  const Progress& p = m.checkpoint.progress;
+  const RunInfo& p = m.checkpoint.info;
   m.model = build_model(m.checkpoint.config, p.num_features, p.num_classes);
   m.sample_shape = input_shape(m.checkpoint.config, p.num_features);
   try {
@@ -51,7 +49,7 @@ void run_eval(const EvalFlags& f) {
   if (f.threads > 0) set_num_threads(f.threads);
   LoadedModel m = load_model(f.checkpoint);
   TrainConfig c = m.checkpoint.config;
-  const Progress& p = m.checkpoint.progress;
+  const RunInfo& p = m.checkpoint.info;
   if (!f.data.empty() && f.data != c.data) {  // other data: its own --csv-* flags
     c.data = f.data;
     c.csv_delimiter = f.csv.csv_delimiter;
@@ -63,12 +61,13 @@ void run_eval(const EvalFlags& f) {
   for (const Split* part : {&data.train, &data.valid, &data.test})
     if (part->X.defined())
       check_compatible(*part, p.num_features, p.num_classes, "--data " + c.data);
-  Evaluation e = evaluate(*m.model, as_model_input(data.test, m.sample_shape), p.num_classes);
+  const Split test = as_model_input(data.test, m.sample_shape);
+  train::Evaluation e = train::evaluate(*m.model, test.X, test.y, p.num_classes);
   std::vector<std::string> names = p.class_names;
   if (names.size() != static_cast<size_t>(p.num_classes)) names.clear();
-  std::cout << "checkpoint: " << f.checkpoint << " (epoch " << p.epoch << ", " << c.model
-            << ")\ndata: " << data.description << ", test part: " << format_count(data.test.size())
-            << " samples\n";
+  std::cout << "checkpoint: " << f.checkpoint << " (epoch " << m.checkpoint.state.position.epoch
+            << ", " << c.model << ")\ndata: " << data.description
+            << ", test part: " << format_count(data.test.size()) << " samples\n";
   std::printf("test accuracy %.2f%%, test loss %.6g\n\n", 100 * e.accuracy, e.loss);
   std::cout << "confusion matrix (rows: true class, columns: predicted)\n"
             << metrics::format_confusion_matrix(e.confusion, names) << "\n"
@@ -80,7 +79,7 @@ void run_predict(const EvalFlags& f) {
   const std::string file = f.input.substr(4);
   if (!std::filesystem::exists(file)) throw UsageError("--input: " + file + " does not exist");
   LoadedModel m = load_model(f.checkpoint);
-  const Progress& p = m.checkpoint.progress;
+  const RunInfo& p = m.checkpoint.info;
   data::CsvOptions o;
   o.has_labels = false;
   o.delimiter = f.csv.csv_delimiter[0];

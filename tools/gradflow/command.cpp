@@ -2,6 +2,8 @@
 // main.cpp and by the CLI fuzz target; and the helpers the commands share.
 #include "command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -20,6 +22,18 @@ Registration::Registration(std::string name, Setup setup) {
 std::string plural(int64_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
+
+std::string format_count(double v) {
+  std::string digits = std::to_string(std::llround(v)), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    out += digits[i];
+    const size_t left = digits.size() - 1 - i;
+    if (left > 0 && left % 3 == 0 && digits[i] != '-') out += ',';
+  }
+  return out;
+}
+
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 
 std::vector<int64_t> parse_sizes(const std::string& text, const std::string& flag) {
   std::vector<int64_t> sizes;

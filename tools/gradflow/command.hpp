@@ -32,8 +32,9 @@ struct Registration {
 std::vector<std::pair<std::string, Setup>>& registry();
 
 // ---- small helpers the commands share ----
-// "1 epoch", "2 epochs".
-std::string plural(int64_t n, const std::string& word);
+std::string plural(int64_t n, const std::string& word);  // "1 epoch", "2 epochs"
+std::string format_count(double v);                      // 131204 -> "131,204"
+bool stdout_is_terminal();
 // "256,128" -> {256, 128}; UsageError naming `flag` unless every size is in [1, 2^20].
 std::vector<int64_t> parse_sizes(const std::string& text, const std::string& flag);
 // The argument as a shell word: unchanged when it is plain, else in single quotes.

@@ -1,51 +1,24 @@
 #include "run_files.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <gradflow/io/atomic_file.hpp>
-#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 
 namespace gf::cli {
 
-// [epoch, train_loss, train_acc, valid_loss, valid_acc, seconds]; no validation set: NaN (JSON
-// null).
-void to_json(nlohmann::json& j, const EpochMetrics& m) {
-  j = {m.epoch, m.train_loss, m.train_acc, m.valid_loss, m.valid_acc, m.seconds};
-}
-void from_json(const nlohmann::json& j, EpochMetrics& m) {
-  auto num = [&](int i) { return j.at(i).is_null() ? std::nan("") : j.at(i).get<double>(); };
-  m = {j.at(0).get<int64_t>(), num(1), num(2), num(3), num(4), num(5)};
-}
-// (epoch, batch and the loader's state are the checkpoint's position and generator.)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Progress, loss_sum, correct, seen, seconds, history,
-                                   best_valid_acc, best_epoch, num_features, num_classes,
-                                   class_names, threads)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunInfo, num_features, num_classes, class_names, threads)
 
-namespace {
-constexpr const char* kConfigKey = "gradflow_config";
-constexpr const char* kProgressKey = "gradflow_progress";
-}  // namespace
-
-void save_checkpoint(const std::string& path, const nn::Module& model,
-                     const optim::Optimizer& optimizer, const optim::LRScheduler* scheduler,
-                     const TrainConfig& config, const Progress& progress,
+void save_checkpoint(const std::string& path, const train::Trainer& trainer,
+                     const TrainConfig& config, const RunInfo& info,
                      const data::Standardizer& standardizer) {
-  io::Checkpoint c;
-  c.model = model.state_dict();
-  auto os = optimizer.state_dict();
-  c.optimizer_tensors = std::move(os.tensors);
-  c.optimizer_scalars = std::move(os.scalars);
-  if (scheduler) c.scheduler = scheduler->state_dict();
-  c.position = {progress.epoch, progress.batch};
-  c.generators["loader"] = progress.loader_state;
+  io::Checkpoint c = trainer.checkpoint();
   if (standardizer.fitted())
     c.extra = {{"standardizer.mean", standardizer.mean()},
                {"standardizer.scale", standardizer.scale()}};
-  c.metadata = {{kConfigKey, dump_json(to_json(config))},
-                {kProgressKey, dump_json(nlohmann::json(progress))}};
+  c.metadata["gradflow_config"] = dump_json(to_json(config));
+  c.metadata["gradflow_run"] = dump_json(nlohmann::json(info));
   io::save_checkpoint(path, c);
 }
 
@@ -58,16 +31,12 @@ RunCheckpoint load_checkpoint(const std::string& path) {
     throw UsageError(std::string("not a readable checkpoint: ") + e.what());
   }
   try {
-    for (const char* key : {kConfigKey, kProgressKey})
-      if (!r.state.metadata.count(key))
-        throw std::invalid_argument(std::string("metadata has no '") + key + "'");
-    r.config = config_from_json(nlohmann::json::parse(r.state.metadata.at(kConfigKey)), path);
-    r.progress = nlohmann::json::parse(r.state.metadata.at(kProgressKey)).get<Progress>();
-    r.progress.epoch = r.state.position.epoch;
-    r.progress.batch = r.state.position.batch;
-    r.progress.loader_state = r.state.generators.at("loader");
-    if (r.progress.num_features < 1 || r.progress.num_classes < 1)
-      throw std::invalid_argument("empty model sizes");
+    r.config =
+        config_from_json(nlohmann::json::parse(r.state.metadata.at("gradflow_config")), path);
+    r.info = nlohmann::json::parse(r.state.metadata.at("gradflow_run")).get<RunInfo>();
+    if (r.info.num_features < 1 || r.info.num_classes < 1 ||
+        r.info.class_names.size() != size_t(r.info.num_classes))
+      throw std::invalid_argument("bad model sizes or class names");
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
@@ -79,15 +48,13 @@ RunCheckpoint load_checkpoint(const std::string& path) {
   return r;
 }
 
-void write_metrics_csv(const std::string& path, const std::vector<EpochMetrics>& history) {
+void write_metrics_csv(const std::string& path, const std::vector<train::EpochMetrics>& history) {
   std::string text = "epoch,train_loss,train_acc,valid_loss,valid_acc,seconds\n";
   char line[256];
   for (const auto& m : history) {
-    // Loss and accuracy with 9 significant digits: resumed and uninterrupted runs must give
-    // identical lines (the numbers are bitwise equal, so their text is too).
-    std::snprintf(line, sizeof line, "%lld,%.9g,%.9g,%.9g,%.9g,%.3f\n",
-                  static_cast<long long>(m.epoch), m.train_loss, m.train_acc, m.valid_loss,
-                  m.valid_acc, m.seconds);
+    // 9 significant digits: resumed and uninterrupted runs (bitwise equal) give equal text.
+    std::snprintf(line, sizeof line, "%lld,%.9g,%.9g,%.9g,%.9g,%.3f\n", (long long)m.epoch,
+                  m.train_loss, m.train_acc, m.valid_loss, m.valid_acc, m.seconds);
     text += line;
   }
   io::write_file_atomic(path, text);

@@ -1,7 +1,6 @@
 #include "train_config.hpp"
 
 #include "command.hpp"
-#include "datasets.hpp"
 #include "training.hpp"
 
 namespace gf::cli {
@@ -47,80 +46,61 @@ TrainConfig config_from_json(const nlohmann::json& j, const std::string& source)
 }
 
 void add_csv_flags(CLI::App& cmd, TrainConfig& c, std::vector<CLI::Option*>* recipe) {
-  CLI::Option* opts[] = {
-      cmd.add_option("--csv-delimiter", c.csv_delimiter, "csv: field separator (one character)")
-          ->check(one_character())
-          ->capture_default_str(),
-      cmd.add_option("--csv-label-column", c.csv_label_column,
-                     "csv: 0-based label column (negative: from the end)")
-          ->capture_default_str(),
-      cmd.add_flag("--csv-string-labels", c.csv_string_labels,
-                   "csv: labels are names (class ids 0..C-1 in sorted order)")};
+  CLI::Option* opts[] = {cmd.add_option("--csv-delimiter", c.csv_delimiter, "csv: field separator")
+                             ->check(one_character()),
+                         cmd.add_option("--csv-label-column", c.csv_label_column,
+                                        "csv: 0-based label column (negative: from the end)"),
+                         cmd.add_flag("--csv-string-labels", c.csv_string_labels,
+                                      "csv: labels are names (class ids 0..C-1 in sorted order)")};
   if (recipe) recipe->insert(recipe->end(), std::begin(opts), std::end(opts));
 }
 
 void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   TrainConfig& c = f.config;
-  auto recipe = [&](CLI::Option* o) {
-    f.recipe_options.push_back(o);
-    return o;
-  };
+  cmd.option_defaults()->always_capture_default();
+  // Recipe flags (they decide the numbers; on --resume they must agree with the checkpoint).
+  auto recipe = [&](CLI::Option* o) { return f.recipe_options.push_back(o), o; };
   recipe(cmd.add_option("--data", c.data,
                         "fashion-mnist | idx:DIR | csv:FILE | synthetic (default: fashion-mnist "
                         "when installed, else synthetic)"));
   add_csv_flags(cmd, c, &f.recipe_options);
-  recipe(cmd.add_option("--model", c.model, model_names(" | "))
-             ->check(CLI::IsMember(model_list()))
-             ->capture_default_str());
-  f.hidden_option =
-      recipe(cmd.add_option("--hidden", f.hidden_text, "MLP hidden sizes, e.g. 256,128")
-                 ->capture_default_str());
-  f.epochs_option = cmd.add_option("--epochs", c.epochs, "Epochs (with --resume: the new total)")
-                        ->check(CLI::Range(int64_t{1}, int64_t{100000}))
-                        ->capture_default_str();
+  recipe(
+      cmd.add_option("--model", c.model, model_names(" | "))->check(CLI::IsMember(model_list())));
+  f.hidden_option = recipe(cmd.add_option("--hidden", f.hidden_text, "MLP hidden sizes"));
   recipe(cmd.add_option("--batch-size", c.batch_size)
-             ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
-             ->capture_default_str());
+             ->check(CLI::Range(int64_t{1}, int64_t{1} << 20)));
   f.lr_option = recipe(cmd.add_option("--lr", c.lr,
-                                      "Learning rate (default: sgd 0.1; adam/adamw: mlp 2e-3, "
-                                      "softmax 1e-2)")
+                                      "Learning rate (default: sgd 0.1; adam/adamw: "
+                                      "mlp 2e-3, softmax 1e-2)")
                            ->check(positive_number()));
-  recipe(cmd.add_option("--optimizer", c.optimizer, "sgd | adam | adamw")
-             ->check(CLI::IsMember({"sgd", "adam", "adamw"}))
-             ->capture_default_str());
-  f.momentum_option = recipe(cmd.add_option("--momentum", c.momentum, "SGD momentum")
-                                 ->check(CLI::Range(0.0, 1.0))
-                                 ->capture_default_str());
+  recipe(
+      cmd.add_option("--optimizer", c.optimizer)->check(CLI::IsMember({"sgd", "adam", "adamw"})));
+  f.momentum_option =
+      recipe(cmd.add_option("--momentum", c.momentum, "SGD momentum")->check(CLI::Range(0.0, 1.0)));
   f.weight_decay_option = recipe(
       cmd.add_option("--weight-decay", c.weight_decay, "Weight decay (default: adamw 1e-2, else 0)")
           ->check(CLI::Range(0.0, 1.0)));
-  recipe(cmd.add_option("--schedule", c.schedule, "Learning-rate schedule per epoch: cosine | none")
-             ->check(CLI::IsMember({"cosine", "none"}))
-             ->capture_default_str());
+  recipe(cmd.add_option("--schedule", c.schedule, "lr per epoch: cosine | none")
+             ->check(CLI::IsMember({"cosine", "none"})));
   recipe(cmd.add_option("--seed", c.seed, "Seed for init, split and shuffling")
-             ->check(non_negative_integer())
-             ->capture_default_str());
-  recipe(cmd.add_option("--dtype", c.dtype, "float32 | float64")
-             ->check(CLI::IsMember({"float32", "float64"}))
-             ->capture_default_str());
+             ->check(non_negative_integer()));
+  recipe(cmd.add_option("--dtype", c.dtype)->check(CLI::IsMember({"float32", "float64"})));
   recipe(cmd.add_option("--valid-fraction", c.valid_fraction,
                         "Part of the training set held out for validation (0: none)")
-             ->check(CLI::Range(0.0, 0.9))
-             ->capture_default_str());
-  cmd.add_option("--threads", f.threads, "Threads (0: all cores)")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
-  cmd.add_option("--out", f.out, "Run folder (metrics.csv, checkpoints, plots)")
-      ->capture_default_str();
+             ->check(CLI::Range(0.0, 0.9)));
+  // Flags that decide only how long, how fast or where.
+  f.epochs_option = cmd.add_option("--epochs", c.epochs, "Epochs (with --resume: the new total)")
+                        ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+  cmd.add_option("--threads", f.threads, "Threads (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd.add_option("--out", f.out, "Run folder (metrics.csv, checkpoints, plots)");
   auto* resume = cmd.add_flag("--resume", f.resume, "Continue from OUT/last.safetensors");
   cmd.add_flag("--force", f.force, "Start over in an --out that already holds a run")
       ->excludes(resume);
   cmd.add_flag("--no-plots", f.no_plots, "Do not draw curves.png and confusion.png");
 }
 
-// The default recipe's learning rates (see cmd_train.cpp for the measurements behind them):
-// SGD 0.1 (with momentum 0.9); Adam/AdamW 2e-3 for the MLP and 1e-2 for softmax regression.
-// Measured on Fashion-MNIST, 10 epochs, batch 128, cosine annealing, seed 0, test accuracy:
+// The default recipe's learning rates: SGD 0.1 (momentum 0.9); Adam/AdamW 2e-3 for the MLP and
+// 1e-2 for softmax regression. Fashion-MNIST, 10 epochs, batch 128, cosine, seed 0, test accuracy:
 //   MLP 784-256-128-10: lr 1e-3 88.77%, 2e-3 89.14%
 //   softmax regression: lr 1e-3 83.90%, 3e-3 84.48%, 1e-2 84.71%
 // (the single convex layer tolerates the larger step and needs it to converge in 10 epochs).
@@ -161,10 +141,6 @@ TrainConfig merge_resume_config(const TrainFlags& f, const TrainConfig& saved,
   TrainConfig merged = saved;
   if (f.epochs_option->count() > 0) merged.epochs = f.config.epochs;
   return merged;
-}
-
-std::string default_data_spec() {
-  return fashion_mnist_installed() ? "fashion-mnist" : "synthetic";
 }
 
 }  // namespace gf::cli

@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <gradflow/data/idx.hpp>
 #include <gradflow/nn/activation.hpp>
 #include <gradflow/nn/container.hpp>
 #include <gradflow/nn/functional.hpp>
 #include <gradflow/nn/linear.hpp>
 #include <gradflow/optim/adam.hpp>
 #include <gradflow/optim/sgd.hpp>
+#include <iostream>
 
 #include "command.hpp"
 
@@ -29,6 +31,40 @@ std::shared_ptr<nn::Module> mlp(const std::vector<int64_t>& hidden, int64_t in, 
 }
 
 }  // namespace
+
+std::string default_data_spec() {
+  return data::fashion_mnist_available() ? "fashion-mnist" : "synthetic";
+}
+
+DataSets load_datasets(const TrainConfig& c, const data::Standardizer* fitted, int64_t features) {
+  data::ClassificationSource src{c.data, {}, c.tensor_dtype(), c.seed, c.valid_fraction, fitted};
+  src.csv.delimiter = c.csv_delimiter.empty() ? ',' : c.csv_delimiter[0];
+  src.csv.label_column = c.csv_label_column;
+  src.csv.string_labels = c.csv_string_labels;
+  DataSets d = data::load_classification(src);
+  for (const auto& w : d.warnings) std::cerr << "warning: " << w << "\n";
+  if (fitted && d.num_features != features)
+    throw UsageError("--data " + c.data + " has " + std::to_string(d.num_features) +
+                     " features per sample but the checkpoint's model expects " +
+                     std::to_string(features));
+  return d;
+}
+
+void check_compatible(const Split& s, int64_t num_features, int64_t num_classes,
+                      const std::string& what) {
+  const int64_t features = s.X.dim() >= 2 ? s.X.numel() / std::max<int64_t>(1, s.X.size(0)) : 0;
+  if (features != num_features)
+    throw UsageError(what + " has " + std::to_string(features) +
+                     " features per sample but the checkpoint's model expects " +
+                     std::to_string(num_features));
+  if (!s.y.defined()) return;
+  const Tensor y = s.y.contiguous();
+  for (int64_t i = 0; i < y.numel(); ++i)
+    if (y.data_ptr<int64_t>()[i] >= num_classes)
+      throw UsageError(what + ": label " + std::to_string(y.data_ptr<int64_t>()[i]) +
+                       " is out of range for the checkpoint's " + std::to_string(num_classes) +
+                       " classes (0.." + std::to_string(num_classes - 1) + ")");
+}
 
 // One entry per model; a convolutional model sets images = true and gets [N, 1, H, W] batches.
 const std::vector<ModelEntry>& models() {
@@ -113,35 +149,6 @@ std::unique_ptr<optim::LRScheduler> make_scheduler(const TrainConfig& c,
                                                    optim::Optimizer& optimizer) {
   if (c.schedule == "none") return nullptr;
   return std::make_unique<optim::CosineAnnealingLR>(optimizer, c.epochs);
-}
-
-double train_step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& batch,
-                  metrics::ConfusionCounter& counter) {
-  Tensor logits = model.forward(batch.data);
-  Tensor loss = nn::functional::cross_entropy(logits, batch.target);
-  const double value = loss.item();
-  if (!std::isfinite(value)) return value;
-  optimizer.zero_grad();
-  loss.backward();
-  optimizer.step();
-  counter.update(logits.detach(), batch.target);
-  return value;
-}
-
-Evaluation evaluate(nn::Module& model, const Split& split, int64_t num_classes,
-                    int64_t batch_size) {
-  NoGradGuard no_grad;
-  metrics::ConfusionCounter counter(num_classes);
-  double loss_sum = 0;
-  const int64_t n = split.size();
-  for (int64_t start = 0; start < n; start += batch_size) {
-    const int64_t end = std::min(n, start + batch_size);
-    Tensor y = split.y.slice(0, start, end);
-    Tensor logits = model.forward(split.X.slice(0, start, end)).contiguous();
-    loss_sum += nn::functional::cross_entropy(logits, y, nn::Reduction::Sum).item();
-    counter.update(logits, y);
-  }
-  return {n > 0 ? loss_sum / double(n) : 0.0, counter.accuracy(), counter.matrix()};
 }
 
 }  // namespace gf::cli

@@ -1,9 +1,10 @@
-// What `train`, `eval` and `graph` share: the models `--model` names (a registry: one entry per
-// model, each saying which input shape it wants), the optimizer and schedule a config describes,
-// one training step, and a deterministic evaluation pass (fixed batches, in order, sums in double).
+// What `train`, `eval` and `graph` share: the data a config names, the models `--model` names (a
+// registry: one entry per model, each saying which input shape it wants), and the optimizer and
+// schedule a config describes.
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <gradflow/data/classification.hpp>
 #include <gradflow/data/dataset.hpp>
 #include <gradflow/metrics.hpp>
 #include <gradflow/nn/module.hpp>
@@ -13,10 +14,20 @@
 #include <string>
 #include <vector>
 
-#include "datasets.hpp"
 #include "train_config.hpp"
 
 namespace gf::cli {
+
+using Split = data::LabeledSplit;
+using DataSets = data::ClassificationData;
+// The config's data (data::load_classification; its warnings go to stderr). With `fitted` (a
+// checkpoint's), that standardization is applied, for a model with `features` inputs.
+DataSets load_datasets(const TrainConfig& config, const data::Standardizer* fitted = nullptr,
+                       int64_t features = 0);
+// Data meeting a checkpoint (resume, eval, predict): features per sample must equal the model's
+// and labels (when present) must be < num_classes; UsageError naming `what` otherwise.
+void check_compatible(const Split& s, int64_t num_features, int64_t num_classes,
+                      const std::string& what);
 
 struct ModelEntry {
   std::string name, help;
@@ -47,18 +58,5 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& config,
 // CosineAnnealingLR(T_max = epochs) for --schedule cosine, nullptr for none.
 std::unique_ptr<optim::LRScheduler> make_scheduler(const TrainConfig& config,
                                                    optim::Optimizer& optimizer);
-
-// One step: forward, cross-entropy, and (when the loss is finite) zero_grad, backward, step;
-// the batch's predictions go into `counter`. Returns the batch's mean loss.
-double train_step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& batch,
-                  metrics::ConfusionCounter& counter);
-
-struct Evaluation {
-  double loss = 0;      // mean cross-entropy
-  double accuracy = 0;  // fraction
-  Tensor confusion;     // Int64 [C, C] (true, predicted)
-};
-Evaluation evaluate(nn::Module& model, const Split& split, int64_t num_classes,
-                    int64_t batch_size = 1024);
 
 }  // namespace gf::cli

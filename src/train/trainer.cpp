@@ -1,0 +1,130 @@
+// gf::train: the classifier loop of trainer.hpp.
+#include "gradflow/train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "gradflow/error.hpp"
+#include "gradflow/nn/functional.hpp"
+
+namespace gf::train {
+
+// History rows as arrays; NaN (no validation) is JSON null.
+void to_json(nlohmann::json& j, const EpochMetrics& m) {
+  j = {m.epoch, m.train_loss, m.train_acc, m.valid_loss, m.valid_acc, m.seconds};
+}
+void from_json(const nlohmann::json& j, EpochMetrics& m) {
+  auto num = [&](int i) { return j.at(i).is_null() ? std::nan("") : j.at(i).get<double>(); };
+  m = {j.at(0).get<int64_t>(), num(1), num(2), num(3), num(4), num(5)};
+}
+// (epoch, batch and loader_state are the checkpoint's position and generator.)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Progress, loss_sum, correct, seen, seconds, history,
+                                   best_valid_acc, best_epoch)
+
+Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t num_classes,
+                    int64_t batch_size) {
+  NoGradGuard no_grad;
+  metrics::ConfusionCounter counter(num_classes);
+  double loss_sum = 0;
+  const int64_t n = X.defined() ? X.size(0) : 0;
+  for (int64_t start = 0; start < n; start += batch_size) {
+    const int64_t end = std::min(n, start + batch_size);
+    Tensor yb = y.slice(0, start, end);
+    Tensor logits = model.forward(X.slice(0, start, end));
+    loss_sum += nn::functional::cross_entropy(logits, yb, nn::Reduction::Sum).item();
+    counter.update(logits, yb);
+  }
+  return {n > 0 ? loss_sum / double(n) : 0.0, counter.accuracy(), counter.matrix()};
+}
+
+double step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& batch,
+            metrics::ConfusionCounter& counter) {
+  Tensor logits = model.forward(batch.data);
+  Tensor loss = nn::functional::cross_entropy(logits, batch.target);
+  const double value = loss.item();
+  if (!std::isfinite(value)) return value;
+  optimizer.zero_grad();
+  loss.backward();
+  optimizer.step();
+  counter.update(logits.detach(), batch.target);
+  return value;
+}
+
+EpochEnd Trainer::train_epoch(const std::function<bool()>& stop,
+                              const std::function<void(int64_t)>& on_batch) {
+  using Clock = std::chrono::steady_clock;
+  Progress& p = progress;
+  const auto& s = p.loader_state.s;  // all zeros (no xoshiro state is): a fresh run
+  if (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0) p.loader_state = loader.generator_state();
+  loader.set_generator_state(p.loader_state);
+  loader.start_epoch();
+  const Generator::State next_state = loader.generator_state();
+  const int64_t batches = loader.size(), correct0 = p.correct;
+  const double seconds0 = p.seconds;
+  const auto started = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  metrics::ConfusionCounter counter(num_classes);
+  for (; p.batch < batches; ++p.batch) {
+    if (stop && stop()) {
+      p.seconds = seconds0 + elapsed();
+      return EpochEnd::Stopped;
+    }
+    const data::Batch batch = loader.batch(p.batch);
+    last_loss = step(model, optimizer, batch, counter);
+    if (!std::isfinite(last_loss)) return EpochEnd::NonFiniteLoss;
+    p.loss_sum += last_loss * double(batch.data.size(0));
+    p.correct = correct0 + counter.correct();
+    p.seen += batch.data.size(0);
+    if (on_batch) on_batch(batches);
+  }
+  const double seen = double(std::max<int64_t>(1, p.seen));
+  EpochMetrics m{p.epoch + 1,  p.loss_sum / seen, double(p.correct) / seen,
+                 std::nan(""), std::nan(""),      0};
+  if (valid_X.defined() && valid_X.size(0) > 0) {
+    Evaluation v = evaluate(model, valid_X, valid_y, num_classes);
+    m.valid_loss = v.loss, m.valid_acc = v.accuracy;
+    if (v.accuracy > p.best_valid_acc) p.best_valid_acc = v.accuracy, p.best_epoch = m.epoch;
+  }
+  m.seconds = seconds0 + elapsed();
+  p.history.push_back(m);
+  p.epoch += 1;
+  p.batch = p.correct = p.seen = 0;
+  p.loss_sum = p.seconds = 0;
+  p.loader_state = next_state;
+  if (scheduler) scheduler->step();
+  return EpochEnd::Finished;
+}
+
+io::Checkpoint Trainer::checkpoint() const {
+  io::Checkpoint c;
+  c.model = model.state_dict();
+  auto os = optimizer.state_dict();
+  c.optimizer_tensors = std::move(os.tensors);
+  c.optimizer_scalars = std::move(os.scalars);
+  if (scheduler) c.scheduler = scheduler->state_dict();
+  c.position = {progress.epoch, progress.batch};
+  c.generators["loader"] = progress.loader_state;
+  c.metadata["train.progress"] =
+      nlohmann::json(progress).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return c;
+}
+
+void Trainer::restore(const io::Checkpoint& c) {
+  GF_CHECK(c.metadata.count("train.progress") && c.generators.count("loader"),
+           "Trainer::restore: not a training checkpoint (no train.progress or loader generator)");
+  try {
+    progress = nlohmann::json::parse(c.metadata.at("train.progress")).get<Progress>();
+  } catch (const nlohmann::json::exception& e) {
+    GF_CHECK(false, "Trainer::restore: malformed train.progress: ", e.what());
+  }
+  progress.epoch = c.position.epoch;
+  progress.batch = c.position.batch;
+  progress.loader_state = c.generators.at("loader");
+  model.load_state_dict(c.model);
+  optimizer.load_state_dict({c.optimizer_tensors, c.optimizer_scalars});
+  if (scheduler) scheduler->load_state_dict(c.scheduler);
+  loader.set_generator_state(progress.loader_state);
+}
+
+}  // namespace gf::train
