@@ -75,13 +75,10 @@ ClassificationData load_classification(const ClassificationSource& src) {
     GF_CHECK(spec == "synthetic", op, "expected fashion-mnist, idx:DIR, csv:FILE or synthetic");
     // 5 classes in 20 features (10 informative, 4 redundant), fixed (random_state 42) so every
     // run and machine sees the same data; the seed changes the splits only.
-    LabeledData s = make_classification({.n_samples = 12000,
-                                         .n_features = 20,
-                                         .n_informative = 10,
-                                         .n_redundant = 4,
-                                         .n_classes = 5,
-                                         .random_state = 42,
-                                         .dtype = src.dtype});
+    MakeClassificationOptions o;
+    o.n_samples = 12000, o.n_features = 20, o.n_informative = 10, o.n_redundant = 4;
+    o.n_classes = 5, o.random_state = 42, o.dtype = src.dtype;
+    LabeledData s = make_classification(o);
     std::tie(train_all, d.test) = hold_out(s.X, s.y, 0.2, src.seed);
     d.num_classes = 5;
     d.description = "synthetic (make_classification: 12000 samples, 20 features, 5 classes)";
