@@ -25,8 +25,9 @@ Node::~Node() {
   }
 }
 
-// leaf.grad += g. The first gradient is copied so that later in-place accumulation never writes
-// into a buffer another leaf (or the caller) shares; with create_graph the sum stays recorded.
+// leaf.grad += g. A shared first gradient is copied so that later in-place accumulation never
+// writes into a buffer another leaf (or the caller) shares; with create_graph the sum stays
+// recorded.
 Grads AccumulateGrad::apply(const Grads& grads) {
   auto impl = leaf.lock();
   const Tensor& g = grads[0];
@@ -37,7 +38,12 @@ Grads AccumulateGrad::apply(const Grads& grads) {
   if (is_grad_enabled()) {  // create_graph: keep the history of the gradient
     impl->grad = impl->grad ? (Tensor(impl->grad) + g).impl_ptr() : g.impl_ptr();
   } else if (!impl->grad) {
-    impl->grad = g.detach().clone().impl_ptr();
+    // A gradient nobody else holds (the engine's buffer is its only handle, no view shares its
+    // storage) becomes .grad as is, like PyTorch's AccumulateGrad; anything shared is copied.
+    const TensorImpl& gi = g.impl();
+    bool sole = g.impl_ptr().use_count() == 1 && gi.storage.use_count() == 1 && !gi.grad_fn &&
+                !gi.requires_grad && gi.dtype == impl->dtype && g.is_contiguous();
+    impl->grad = sole ? g.impl_ptr() : g.detach().clone().impl_ptr();
   } else {
     Tensor acc(impl->grad);
     if (acc.requires_grad() || !acc.is_contiguous()) {
