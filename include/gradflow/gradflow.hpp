@@ -2,24 +2,18 @@
 //
 //   #include <gradflow/gradflow.hpp>
 //
-//   gf::set_default_dtype(gf::DType::Float64);
-//   auto x = gf::tensor({-2.0}).requires_grad_();      // seed 001: L = (x + y) * z
-//   auto y = gf::tensor({5.0}).requires_grad_();
-//   auto z = gf::tensor({-4.0}).requires_grad_();
-//   auto L = ((x + y) * z).sum();
-//   L.backward();                                      // dL/dx = z = -4, dL/dz = x + y = 3
-//   std::cout << L << "\n" << x.grad() << "\n";       // tensor(-12., grad_fn=<SumBackward0>)
+// The tutorial is examples/tutorial.cpp — a program that compiles and runs as the ctest test
+// example_tutorial, which checks every line it prints against PyTorch's output of the same steps
+// (examples/tutorial.expected). In short:
 //
-//   // train a softmax classifier
-//   gf::manual_seed(0);
-//   gf::nn::Linear model(5, 3);
-//   gf::optim::SGD opt(model.parameters(), gf::optim::SGDOptions(0.1));
-//   for (int step = 0; step < 100; ++step) {
-//     opt.zero_grad();
-//     auto loss = gf::nn::functional::cross_entropy(model.forward(X), labels);
-//     loss.backward();
-//     opt.step();
-//   }
+//   Tensor x = scalar_tensor(-2).requires_grad_(), y = ..., z = ...;
+//   Tensor L = (x + y) * z;  L.backward();        // seed 001: x.grad() = z = -4, z.grad() = 3
+//   autograd::jacobian([](const Tensor& t) { return softmax(t, 0); }, v);   // diag(s) - s sᵀ
+//   nn::Linear model(5, 3);  optim::SGD opt(model.parameters(), optim::SGDOptions(0.5));
+//   // zero_grad, cross_entropy(model.forward(X), labels).backward(), step — 200 times
+//
+// docs/api.md is the reference of the whole public API; docs/derivatives.md derives every
+// backward formula.
 //
 // What each call requires and ensures is documented in the header that declares it:
 //   tensor.hpp (Tensor, grad mode), factories.hpp, ops.hpp (differentiable ops),
