@@ -3,14 +3,19 @@
 // the library throws gf::Error naming the file and "No space left on device", the CLI exits 2 with
 // that message and prints no "wrote …", the previous good file is left byte for byte, and no
 // temporary file is left behind. The disk is a small tmpfs the test mounts and unmounts itself;
-// where mounting is forbidden (not root, no CAP_SYS_ADMIN) the tests skip and say why.
+// where mounting is forbidden (not root, no CAP_SYS_ADMIN) the tests skip and say why. And a
+// `plot` or `graph` killed at any moment leaves the previous picture or the new one, never an
+// emptied or truncated file.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +25,7 @@
 #include <gradflow/viz/graph.hpp>
 #include <gradflow/viz/plot.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/errors.hpp"
@@ -261,6 +267,49 @@ TEST(FullDisk, TrainSavesTheRunAndSaysWhichPictureDidNotFit) {
   }
   for (const auto& e : fs::directory_iterator(run_dir))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+// A picture is either the previous file or a complete new one: PNG ends with its IEND chunk,
+// SVG with </svg>.
+bool complete_picture(const std::string& bytes) {
+  if (bytes.size() > 12 && bytes.substr(1, 3) == "PNG")
+    return bytes.substr(bytes.size() - 8, 4) == "IEND";
+  return bytes.find("</svg>") != std::string::npos;
+}
+
+TEST(InterruptedPicture, SigkillLeavesThePreviousOrTheNewPicture) {
+  if (!fs::exists(kBinary)) GTEST_SKIP() << "the gradflow binary is not built (" << kBinary << ")";
+  const std::string dir = gf::test::scratch_dir();
+  const std::string png = dir + "/f.png", svg = dir + "/g.svg";
+  ASSERT_EQ(run("plot --functions relu --out '" + png + "'").status, 0);
+  ASSERT_EQ(run("graph --model mlp --hidden 64,32 --out '" + svg + "'").status, 0);
+  const std::string old_png = read(png), old_svg = read(svg);
+  // Slow enough (millions of points, a model graph) to be killed part-way at some delay.
+  const std::vector<std::vector<std::string>> commands = {
+      {"plot", "--functions", "sigmoid,tanh", "--points", "3000000", "--out", png},
+      {"graph", "--model", "mlp", "--hidden", "512,256,128", "--show-saved", "--out", svg}};
+  for (const auto& args : commands)
+    for (int delay_ms : {150, 500, 1000}) {
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        const int null_fd = ::open("/dev/null", O_WRONLY);
+        ::dup2(null_fd, 1);
+        ::dup2(null_fd, 2);
+        std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(kBinary.c_str(), argv.data());
+        ::_exit(127);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      ::kill(pid, SIGKILL);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      const std::string& target = args[0] == "plot" ? png : svg;
+      const std::string now = read(target);
+      EXPECT_TRUE(now == (args[0] == "plot" ? old_png : old_svg) || complete_picture(now))
+          << args[0] << " killed after " << delay_ms << " ms left " << now.size() << " bytes";
+    }
 }
 
 }  // namespace
