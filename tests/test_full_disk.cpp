@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_run.hpp"
 #include "support/errors.hpp"
 #include "support/files.hpp"
 
@@ -38,7 +39,7 @@ using ::testing::Not;
 
 namespace {
 
-const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
+const std::string& kBinary = gf::test::kCliBinary;
 
 // A tmpfs of `bytes` mounted on a fresh directory; unmounted and removed at the end.
 class SmallDisk {
@@ -190,22 +191,8 @@ TEST(FullDisk, PlotsKeepThePreviousPictureAndSayWhy) {
     EXPECT_EQ(read(disk.path(names[i])), good[i]) << names[i];
 }
 
-struct CliRun {
-  int status = -1;
-  std::string output;
-};
-
-CliRun run(const std::string& args) {
-  CliRun r;
-  std::FILE* pipe = ::popen(("'" + kBinary + "' " + args + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using CliRun = gf::test::CliResult;
+CliRun run(const std::string& args) { return gf::test::run_cli(args); }
 
 TEST(FullDisk, CliGraphAndPlotExit2WithTheReasonAndWriteNothing) {
   if (!fs::exists(kBinary)) GTEST_SKIP() << "the gradflow binary is not built (" << kBinary << ")";
@@ -290,21 +277,10 @@ TEST(InterruptedPicture, SigkillLeavesThePreviousOrTheNewPicture) {
       {"graph", "--model", "mlp", "--hidden", "512,256,128", "--show-saved", "--out", svg}};
   for (const auto& args : commands)
     for (int delay_ms : {150, 500, 1000}) {
-      pid_t pid = ::fork();
-      if (pid == 0) {
-        const int null_fd = ::open("/dev/null", O_WRONLY);
-        ::dup2(null_fd, 1);
-        ::dup2(null_fd, 2);
-        std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(kBinary.c_str(), argv.data());
-        ::_exit(127);
-      }
+      gf::test::CliChild child = gf::test::spawn_cli(args, dir + "/log.txt");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      ::kill(pid, SIGKILL);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
+      ::kill(child.pid, SIGKILL);
+      gf::test::wait_for(child);
       const std::string& target = args[0] == "plot" ? png : svg;
       const std::string now = read(target);
       EXPECT_TRUE(now == (args[0] == "plot" ? old_png : old_svg) || complete_picture(now))

@@ -15,6 +15,7 @@
 #include <gradflow/viz/graph.hpp>
 #include <string>
 
+#include "support/cli_run.hpp"
 #include "support/errors.hpp"
 #include "support/files.hpp"
 
@@ -24,7 +25,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const std::string kBinary = GF_BINARY_DIR "/tools/gradflow/gradflow";
+const std::string& kBinary = gf::test::kCliBinary;
 
 // "x*y+x*y+...": every term uses the same two leaves, so dot would thread n² virtual nodes
 // through the layout — the shape that took 35 s at 100 terms and 22 GB at 10,000.
@@ -105,35 +106,18 @@ struct Measured {
   long max_rss_kb = 0;
 };
 
-// Runs the real binary with argv, capturing stdout+stderr, the exit status and its peak memory.
-Measured run_measured(std::vector<std::string> args) {
+// Runs the real binary (output to `log`), with its exit status, time and peak memory (wait4).
+Measured run_measured(const std::vector<std::string>& args, const fs::path& log) {
   Measured m;
-  int fds[2];
-  if (::pipe(fds) != 0) return m;
   const auto t0 = std::chrono::steady_clock::now();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(kBinary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) m.output.append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
+  gf::test::CliChild child = gf::test::spawn_cli(args, log);
   int status = 0;
   struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
+  ::wait4(child.pid, &status, 0, &usage);
   m.seconds = seconds_since(t0);
   m.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   m.max_rss_kb = usage.ru_maxrss;
+  m.output = gf::test::read_bytes(log.string());
   return m;
 }
 
@@ -144,7 +128,8 @@ TEST(GraphScale, CliExprFileWithTenThousandTerms) {
   gf::test::write_bytes(formula, shared_sum(10000) + "\n");  // 39,999 characters
 
   Measured dot = run_measured({"graph", "--expr-file", formula, "--values", "x=3,y=-2", "--out",
-                               (dir / "sum.dot").string()});
+                               (dir / "sum.dot").string()},
+                              dir / "run.log");
   EXPECT_EQ(dot.status, 0) << dot.output;
   EXPECT_THAT(dot.output, HasSubstr("x*y+x*y"));
   EXPECT_THAT(dot.output, HasSubstr("(39999 characters) = -60000"));
@@ -153,8 +138,8 @@ TEST(GraphScale, CliExprFileWithTenThousandTerms) {
   EXPECT_LT(dot.seconds, 20.0);
   EXPECT_LT(dot.max_rss_kb, 512 * 1024) << "peak memory " << dot.max_rss_kb << " KB";
 
-  Measured svg =
-      run_measured({"graph", "--expr-file", formula, "--out", (dir / "sum.svg").string()});
+  Measured svg = run_measured(
+      {"graph", "--expr-file", formula, "--out", (dir / "sum.svg").string()}, dir / "run.log");
   EXPECT_EQ(svg.status, 2) << svg.output;
   EXPECT_THAT(svg.output, HasSubstr("cannot draw"));  // 60,003 DOT lines: refused unparsed
   EXPECT_THAT(svg.output, HasSubstr("a .dot file"));
@@ -163,9 +148,10 @@ TEST(GraphScale, CliExprFileWithTenThousandTerms) {
   EXPECT_LT(svg.max_rss_kb, 512 * 1024) << "peak memory " << svg.max_rss_kb << " KB";
   EXPECT_FALSE(fs::exists(dir / "sum.svg"));
 
-  Measured both = run_measured({"graph", "--expr", "x", "--expr-file", formula});
+  Measured both = run_measured({"graph", "--expr", "x", "--expr-file", formula}, dir / "run.log");
   EXPECT_EQ(both.status, 2) << both.output;
-  Measured missing = run_measured({"graph", "--expr-file", (dir / "none.txt").string()});
+  Measured missing =
+      run_measured({"graph", "--expr-file", (dir / "none.txt").string()}, dir / "run.log");
   EXPECT_EQ(missing.status, 2) << missing.output;
   EXPECT_THAT(missing.output, HasSubstr("--expr-file: "));
   EXPECT_THAT(missing.output, HasSubstr("none.txt"));

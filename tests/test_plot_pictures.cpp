@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_run.hpp"
 #include "support/errors.hpp"
 #include "support/files.hpp"
 
@@ -124,19 +125,12 @@ TEST(PlotPictures, NothingToDrawIsAnError) {
 }
 
 TEST(PlotPictures, CliNothingToDrawExits2) {
-  const std::string binary = GF_BINARY_DIR "/tools/gradflow/gradflow";
-  if (!fs::exists(binary)) GTEST_SKIP() << "the gradflow binary is not built (" << binary << ")";
+  if (!fs::exists(gf::test::kCliBinary)) GTEST_SKIP() << "the gradflow binary is not built";
   const std::string out = gf::test::scratch_dir() + "/log.png";
-  std::FILE* pipe = ::popen(
-      ("'" + binary + "' plot --functions log --range=-10,-1 --out '" + out + "' 2>&1").c_str(),
-      "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
-  const int status = ::pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 2) << text;
+  const gf::test::CliResult r =
+      gf::test::run_cli("plot --functions log --range=-10,-1 --out '" + out + "'");
+  const std::string& text = r.output;
+  EXPECT_EQ(r.status, 2) << text;
   EXPECT_THAT(text, HasSubstr("every value of 'log' over [-10, -1] is NaN or infinite"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("wrote")));
   EXPECT_FALSE(fs::exists(out));
