@@ -63,8 +63,7 @@ void run_eval(const EvalFlags& f) {
       check_compatible(*part, p.num_features, p.num_classes, "--data " + c.data);
   const Split test = as_model_input(data.test, m.sample_shape);
   train::Evaluation e = train::evaluate(*m.model, test.X, test.y, p.num_classes);
-  std::vector<std::string> names = p.class_names;
-  if (names.size() != static_cast<size_t>(p.num_classes)) names.clear();
+  const std::vector<std::string>& names = p.class_names;
   std::cout << "checkpoint: " << f.checkpoint << " (epoch " << m.checkpoint.state.position.epoch
             << ", " << c.model << ")\ndata: " << data.description
             << ", test part: " << format_count(data.test.size()) << " samples\n";
@@ -87,16 +86,12 @@ void run_predict(const EvalFlags& f) {
   auto csv = data::read_csv(file, o);
   Split s{csv.features.contiguous(), Tensor()};
   check_compatible(s, p.num_features, p.num_classes, file);
-  if (m.checkpoint.standardizer.fitted())
-    s.X = m.checkpoint.standardizer.transform(s.X).contiguous();
-  s = as_model_input(s, m.sample_shape);
+  if (m.checkpoint.standardizer.fitted()) s.X = m.checkpoint.standardizer.transform(s.X);
+  s = as_model_input({s.X.contiguous(), Tensor()}, m.sample_shape);
   NoGradGuard no_grad;
-  std::string text;
-  if (f.probabilities) {
-    text = "predicted";
-    for (const auto& name : p.class_names) text += "," + name;
-    text += "\n";
-  }
+  std::string text = f.probabilities ? "predicted" : "";
+  for (const auto& name : p.class_names) text += f.probabilities ? "," + name : "";
+  text += f.probabilities ? "\n" : "";
   char number[32];
   for (int64_t start = 0; start < s.size(); start += 4096) {
     const int64_t end = std::min(s.size(), start + 4096);
@@ -115,15 +110,10 @@ void run_predict(const EvalFlags& f) {
   std::cout << text;
 }
 
-void add_common(CLI::App* cmd, EvalFlags& f) {
-  cmd->add_option("--checkpoint", f.checkpoint, "A best/last.safetensors written by train")
-      ->required();
-}
-
 void setup_eval(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Evaluate a checkpoint on a data set's test part");
   auto f = std::make_shared<EvalFlags>();
-  add_common(cmd, *f);
+  cmd->add_option("--checkpoint", f->checkpoint, "best/last.safetensors of a run")->required();
   cmd->add_option("--data", f->data,
                   "fashion-mnist | idx:DIR | csv:FILE | synthetic (default: the training data)");
   add_csv_flags(*cmd, f->csv);
@@ -134,7 +124,7 @@ void setup_eval(CLI::App& app) {
 void setup_predict(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Print the predicted class of each CSV row");
   auto f = std::make_shared<EvalFlags>();
-  add_common(cmd, *f);
+  cmd->add_option("--checkpoint", f->checkpoint, "best/last.safetensors of a run")->required();
   cmd->add_option("--input", f->input, "csv:FILE with feature columns only")->required();
   cmd->add_option("--csv-delimiter", f->csv.csv_delimiter, "Field separator (one character)")
       ->check(one_character());

@@ -1,19 +1,7 @@
-// `gradflow train`: trains a classifier (training.hpp's models) and writes a run folder
-// (run_files.hpp). Per batch only the idiomatic step (train_step: forward, cross_entropy,
-// zero_grad, backward, step) and a running mean; no printing unless stdout is a terminal.
-//
-// Default recipe (10 epochs, batch 128): Adam, lr annealed per epoch to 0 by CosineAnnealingLR;
-// lr 2e-3 for the MLP, 1e-2 for softmax regression. Annealing removes the step-noise floor of a
-// constant lr (PyTorch's Adam at 1e-3: about 88.6% on Fashion-MNIST with 784-256-128-10), which
-// also lets a larger initial lr progress faster. Measured (closed-form cosine of checkpoint format
-// 1, the same lrs but for the last bits): MLP 89.14% test accuracy, softmax regression 84.71%
-// (sklearn's LogisticRegression: 84.2%).
-//
-// Resume is exact: every random choice comes from generators whose state is saved, and the
-// checkpoint holds the model, the optimizer and schedule, the position and the running sums of
-// the epoch in progress; reductions are deterministic for a fixed --threads. A run stopped at a
-// batch boundary (SIGINT/SIGTERM) or killed (SIGKILL: from the last epoch end) and resumed ends
-// bit for bit like an uninterrupted one. Resuming with a larger --epochs stretches the cosine.
+// `gradflow train`: flags, printing and signals around gf::train::Trainer (the loop, exact
+// resume) and the run folder of run_files.hpp. The default recipe and its measured accuracies are
+// in docs/cli.md; SIGINT/SIGTERM stop at a batch boundary with a checkpoint, and a resumed run
+// (same --threads) ends bit for bit like an uninterrupted one.
 #include <unistd.h>
 
 #include <chrono>
@@ -49,16 +37,13 @@ extern "C" void on_stop(int sig) {
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
 std::string percent(double fraction) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
-  return buf;
+  return std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction), buf;
 }
 
-// On a terminal, one line redrawn in place at most 10 times a second:
-//   epoch 3/10 [██████████░░░░░░░░░░░░░░] 210/422  loss 0.3412  acc 87.55%  131,204 samples/s  ETA
-//   0:02
+// On a terminal, one line redrawn in place at most 10 times a second (elsewhere nothing):
+//   epoch 3/10 [█████████░░░░░░░░] 210/422  loss 0.3412  acc 87.55%  131,204 samples/s  ETA 0:02
 struct ProgressBar {
   bool enabled;
   int64_t epoch, epochs, batches;

@@ -99,16 +99,6 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_flag("--no-plots", f.no_plots, "Do not draw curves.png and confusion.png");
 }
 
-// The default recipe's learning rates: SGD 0.1 (momentum 0.9); Adam/AdamW 2e-3 for the MLP and
-// 1e-2 for softmax regression. Fashion-MNIST, 10 epochs, batch 128, cosine, seed 0, test accuracy:
-//   MLP 784-256-128-10: lr 1e-3 88.77%, 2e-3 89.14%
-//   softmax regression: lr 1e-3 83.90%, 3e-3 84.48%, 1e-2 84.71%
-// (the single convex layer tolerates the larger step and needs it to converge in 10 epochs).
-double default_lr(const std::string& optimizer, const std::string& model) {
-  if (optimizer == "sgd") return 0.1;
-  return model == "softmax" ? 1e-2 : 2e-3;
-}
-
 void finish_flags(TrainFlags& f) {
   TrainConfig& c = f.config;
   // (On --resume the checkpoint's model and optimizer decide; merge_resume_config compares.)
@@ -121,7 +111,9 @@ void finish_flags(TrainFlags& f) {
   if (f.momentum_option->count() > 0 && c.optimizer != "sgd" && !f.resume)
     throw UsageError("--momentum applies to --optimizer sgd only (this run uses " + c.optimizer +
                      ")");
-  if (f.lr_option->count() == 0) c.lr = default_lr(c.optimizer, c.model);
+  // The default recipe's lrs (docs/cli.md has the measurements behind them).
+  if (f.lr_option->count() == 0)
+    c.lr = c.optimizer == "sgd" ? 0.1 : c.model == "softmax" ? 1e-2 : 2e-3;
   if (f.weight_decay_option->count() == 0) c.weight_decay = c.optimizer == "adamw" ? 1e-2 : 0.0;
   if (c.data.empty()) c.data = default_data_spec();
 }

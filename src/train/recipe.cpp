@@ -1,0 +1,90 @@
+// The model registry and the optimizer / schedule factories of recipe.hpp.
+#include "gradflow/train/recipe.hpp"
+
+#include <cmath>
+
+#include "gradflow/error.hpp"
+#include "gradflow/nn/activation.hpp"
+#include "gradflow/nn/container.hpp"
+#include "gradflow/nn/linear.hpp"
+#include "gradflow/optim/adam.hpp"
+#include "gradflow/optim/sgd.hpp"
+
+namespace gf::train {
+namespace {
+
+// Linear(F, h1), ReLU, ..., Linear(hk, C); with no hidden sizes, softmax regression.
+std::shared_ptr<nn::Module> mlp(const std::vector<int64_t>& hidden, const ModelOptions& o) {
+  auto model = std::make_shared<nn::Sequential>();
+  int64_t in = o.in_features;
+  for (int64_t h : hidden) {
+    model->push_back(nn::Linear(in, h, true, o.dtype));
+    model->push_back(nn::ReLU());
+    in = h;
+  }
+  model->push_back(nn::Linear(in, o.num_classes, true, o.dtype));
+  return model;
+}
+
+}  // namespace
+
+const std::vector<ModelEntry>& models() {
+  static const std::vector<ModelEntry> table = {
+      {"softmax", "softmax regression: Linear(F, C)", false, false,
+       [](const ModelOptions& o) { return mlp({}, o); }},
+      {"mlp", "Linear, ReLU, ..., Linear with the hidden sizes", true, false,
+       [](const ModelOptions& o) { return mlp(o.hidden, o); }},
+  };
+  return table;
+}
+
+const ModelEntry* find_model(const std::string& name) {
+  for (const auto& m : models())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::string model_names(const std::string& separator) {
+  std::string r;
+  for (const auto& m : models()) r += (r.empty() ? "" : separator) + m.name;
+  return r;
+}
+
+Shape input_shape(const ModelEntry& m, int64_t features) {
+  if (!m.images) return Shape{features};
+  const auto side = static_cast<int64_t>(std::llround(std::sqrt(double(features))));
+  GF_CHECK(side * side == features, "model ", m.name, " wants square images, but the data has ",
+           features, " features per sample");
+  return Shape{1, side, side};
+}
+
+double training_bytes(const ModelEntry& m, const ModelOptions& o) {
+  double params = 0, in = double(o.in_features);
+  for (int64_t h : m.uses_hidden ? o.hidden : std::vector<int64_t>{})
+    params += (in + 1) * double(h), in = double(h);
+  params += (in + 1) * double(o.num_classes);
+  return 4 * params * double(element_size(o.dtype));
+}
+
+std::unique_ptr<optim::Optimizer> make_optimizer(const std::string& name,
+                                                 const std::vector<Tensor>& parameters,
+                                                 const OptimizerOptions& o) {
+  if (name == "sgd")
+    return std::make_unique<optim::SGD>(
+        parameters, optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  if (name == "adamw")
+    return std::make_unique<optim::AdamW>(parameters,
+                                          optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  GF_CHECK(name == "adam", "make_optimizer: '", name, "' is not sgd, adam or adamw");
+  return std::make_unique<optim::Adam>(parameters,
+                                       optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+}
+
+std::unique_ptr<optim::LRScheduler> make_scheduler(const std::string& name,
+                                                   optim::Optimizer& optimizer, int64_t epochs) {
+  if (name == "none") return nullptr;
+  GF_CHECK(name == "cosine", "make_scheduler: '", name, "' is not cosine or none");
+  return std::make_unique<optim::CosineAnnealingLR>(optimizer, epochs);
+}
+
+}  // namespace gf::train
