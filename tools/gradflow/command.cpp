@@ -60,34 +60,34 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-CLI::Validator positive_number() {
+namespace {
+// A CLI11 check from a predicate and the message for a value that fails it.
+CLI::Validator check(bool (*ok)(const std::string&), std::string what, std::string name) {
   return CLI::Validator(
-      [](std::string& s) -> std::string {
+      [ok, what](std::string& s) { return ok(s) ? std::string() : "'" + s + "' " + what; }, name);
+}
+}  // namespace
+
+CLI::Validator positive_number() {
+  return check(
+      [](const std::string& s) {
         char* end = nullptr;
-        double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || *end != '\0' || !std::isfinite(v) || v <= 0)
-          return "'" + s + "' is not a positive finite number";
-        return "";
+        const double v = std::strtod(s.c_str(), &end);
+        return !s.empty() && *end == '\0' && std::isfinite(v) && v > 0;
       },
-      "POSITIVE");
+      "is not a positive finite number", "POSITIVE");
 }
 
 CLI::Validator non_negative_integer() {
-  return CLI::Validator(
-      [](std::string& s) -> std::string {
-        if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
-          return "'" + s + "' is not a whole number in 0..9999999999999999999";
-        return "";
+  return check(
+      [](const std::string& s) {
+        return !s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == s.npos;
       },
-      "UINT");
+      "is not a whole number in 0..9999999999999999999", "UINT");
 }
 
 CLI::Validator one_character() {
-  return CLI::Validator(
-      [](std::string& s) {
-        return s.size() == 1 ? std::string() : "expected one character, got '" + s + "'";
-      },
-      "CHAR");
+  return check([](const std::string& s) { return s.size() == 1; }, "is not one character", "CHAR");
 }
 
 std::string nearest(const std::string& word, const std::vector<std::string>& names) {
