@@ -11,10 +11,10 @@
 
 namespace gf {
 
-namespace {
+using autograd::Backward;
+using autograd::Grads;
 
-using autograd::needs_grad;
-using autograd::Node;
+namespace {
 
 void check_index(const Tensor& index, const char* op) {
   GF_CHECK(index.dtype() == DType::Int64, op, ": expected index of dtype torch.int64, got ",
@@ -50,31 +50,7 @@ void walk_index(const Tensor& t, int64_t dim, const Tensor& index, const Tensor&
 // out = zeros(shape); out[..., index[i..], ...] += src[i..] along dim (torch's scatter_add).
 Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src);
 
-// d gather(x, dim, index)/dx: each gathered element's gradient goes back where it came from,
-//   dL/dx = zeros_like(x).scatter_add(dim, index, g)
-struct GatherBackward0 : Node {
-  Shape input_shape;
-  int64_t dim = 0;
-  Tensor index;
-  std::string name() const override { return "GatherBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {scatter_add_new(input_shape, dim, index, g[0])};
-  }
-  void release_saved() override { index = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override { return {{"index", index}}; }
-};
-
 // scatter_add is linear in src, and it is gather's adjoint:  dL/dsrc = gather(g, dim, index)
-struct ScatterAddBackward0 : Node {
-  int64_t dim = 0;
-  Tensor index;
-  std::string name() const override { return "ScatterAddBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {gather(g[0], dim, index)};
-  }
-  void release_saved() override { index = Tensor(); }
-};
-
 Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src) {
   Tensor out = zeros(shape, src.dtype());
   dispatch(src.dtype(), [&](auto tag) {
@@ -85,11 +61,9 @@ Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, con
     walk_index(out, dim, index, src, "scatter_add",
                [&](int64_t off, int64_t idx, int64_t soff) { o[off + idx * stride] += s[soff]; });
   });
-  if (auto node = autograd::record<ScatterAddBackward0>(out, {&src})) {
-    node->dim = dim;
-    node->index = index;
-    node->has_saved = true;
-  }
+  autograd::record(
+      out, "ScatterAddBackward0", {src}, {{"index", index}},
+      [dim](const Tensor& g, const Tensor& index) -> Grads { return {gather(g, dim, index)}; });
   return out;
 }
 
@@ -103,30 +77,7 @@ void split_dims(const Shape& s, int64_t dim, int64_t& outer, int64_t& inner) {
   for (std::size_t i = dim + 1; i < s.size(); ++i) inner *= s[i];
 }
 
-// d index_select(x, dim, index)/dx:  dL/dx = zeros_like(x).index_add(dim, index, g)
-struct IndexSelectBackward0 : Node {
-  Shape input_shape;
-  int64_t dim = 0;
-  Tensor index;
-  std::string name() const override { return "IndexSelectBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {index_add_new(input_shape, dim, index, g[0])};
-  }
-  void release_saved() override { index = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override { return {{"index", index}}; }
-};
-
 // index_add is index_select's adjoint:  dL/dsrc = index_select(g, dim, index)
-struct IndexAddBackward0 : Node {
-  int64_t dim = 0;
-  Tensor index;
-  std::string name() const override { return "IndexAddBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {index_select(g[0], dim, index)};
-  }
-  void release_saved() override { index = Tensor(); }
-};
-
 Tensor index_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src) {
   Tensor out = zeros(shape, src.dtype());
   Tensor s = src.contiguous();
@@ -146,53 +97,12 @@ Tensor index_add_new(const Shape& shape, int64_t dim, const Tensor& index, const
         for (int64_t i = 0; i < inner; ++i) dst[i] += from[i];
       }
   });
-  if (auto node = autograd::record<IndexAddBackward0>(out, {&src})) {
-    node->dim = dim;
-    node->index = idx;
-    node->has_saved = true;
-  }
+  autograd::record(out, "IndexAddBackward0", {src}, {{"index", idx}},
+                   [dim](const Tensor& g, const Tensor& index) -> Grads {
+                     return {index_select(g, dim, index)};
+                   });
   return out;
 }
-
-// cat: each input's gradient is its slice of g along dim
-struct CatBackward0 : Node {
-  int64_t dim = 0;
-  std::vector<int64_t> sizes;  // each input's size along dim; -1: a skipped empty 1-D input
-  std::vector<DType> dtypes;
-  std::string name() const override { return "CatBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    std::vector<Tensor> out(sizes.size());
-    int64_t off = 0;
-    for (std::size_t i = 0; i < sizes.size(); ++i) {
-      if (sizes[i] < 0) {
-        if (needs_grad(*this, i)) out[i] = zeros({0}, dtypes[i]);
-        continue;
-      }
-      if (needs_grad(*this, i)) {
-        Tensor gi = slice(g[0], dim, off, off + sizes[i]);
-        out[i] = gi.dtype() == dtypes[i] ? gi : gi.to(dtypes[i]);
-      }
-      off += sizes[i];
-    }
-    return out;
-  }
-};
-
-// stack: each input's gradient is g selected at its position along the new dim
-struct StackBackward0 : Node {
-  int64_t dim = 0;
-  std::vector<DType> dtypes;
-  std::string name() const override { return "StackBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    std::vector<Tensor> out(dtypes.size());
-    for (std::size_t i = 0; i < dtypes.size(); ++i) {
-      if (!needs_grad(*this, i)) continue;
-      Tensor gi = select(g[0], dim, static_cast<int64_t>(i));
-      out[i] = gi.dtype() == dtypes[i] ? gi : gi.to(dtypes[i]);
-    }
-    return out;
-  }
-};
 
 // The concatenation itself, without recording: one memcpy per input per outer block.
 Tensor cat_impl(const std::vector<Tensor>& xs, int64_t& dim, std::vector<int64_t>& sizes) {
@@ -247,6 +157,8 @@ Tensor cat_impl(const std::vector<Tensor>& xs, int64_t& dim, std::vector<int64_t
 
 }  // namespace
 
+// d gather(x, dim, index)/dx: each gathered element's gradient goes back where it came from,
+//   dL/dx = zeros_like(x).scatter_add(dim, index, g)
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   check_index(index, "gather");
   dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "gather");
@@ -268,15 +180,14 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
     walk_index(x, dim, index, Tensor(), "gather",
                [&](int64_t off, int64_t idx, int64_t) { o[pos++] = xp[off + idx * stride]; });
   });
-  if (auto node = autograd::record<GatherBackward0>(out, {&x})) {
-    node->input_shape = x.sizes();
-    node->dim = dim;
-    node->index = index;
-    node->has_saved = true;
-  }
+  autograd::record(out, "GatherBackward0", {x}, {{"index", index}},
+                   [shape = x.sizes(), dim](const Tensor& g, const Tensor& index) -> Grads {
+                     return {scatter_add_new(shape, dim, index, g)};
+                   });
   return out;
 }
 
+// d index_select(x, dim, index)/dx:  dL/dx = zeros_like(x).index_add(dim, index, g)
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   check_index(index, "index_select");
   GF_CHECK(index.dim() <= 1, "index_select: index is supposed to be a vector, got shape ",
@@ -301,26 +212,36 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   for (int64_t a = 0; a < outer; ++a)
     for (int64_t j = 0; j < k; ++j)
       std::memcpy(o + (a * k + j) * row, src + (a * n + ip[j]) * row, row);
-  if (auto node = autograd::record<IndexSelectBackward0>(out, {&x})) {
-    node->input_shape = x.sizes();
-    node->dim = dim;
-    node->index = idx;
-    node->has_saved = true;
-  }
+  autograd::record(out, "IndexSelectBackward0", {x}, {{"index", idx}},
+                   [shape = x.sizes(), dim](const Tensor& g, const Tensor& index) -> Grads {
+                     return {index_add_new(shape, dim, index, g)};
+                   });
   return out;
 }
 
+// cat: each input's gradient is its slice of g along dim (a skipped empty 1-D input gets an
+// empty one)
 Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
   std::vector<int64_t> sizes;
   Tensor out = cat_impl(xs, dim, sizes);
-  if (auto node = autograd::record<CatBackward0>(out, xs)) {
-    node->dim = dim;
-    node->sizes = std::move(sizes);
-    for (const Tensor& x : xs) node->dtypes.push_back(x.dtype());
-  }
+  autograd::record(out, "CatBackward0", std::span<const Tensor>(xs),
+                   [dim, sizes = std::move(sizes)](const Backward& bw) -> Grads {
+                     Grads r(sizes.size());
+                     int64_t off = 0;
+                     for (std::size_t i = 0; i < sizes.size(); ++i) {
+                       if (sizes[i] < 0) {
+                         if (bw.needs(i)) r[i] = zeros({0}, bw.grad().dtype());
+                         continue;
+                       }
+                       if (bw.needs(i)) r[i] = slice(bw.grad(), dim, off, off + sizes[i]);
+                       off += sizes[i];
+                     }
+                     return r;
+                   });
   return out;
 }
 
+// stack: each input's gradient is g selected at its position along the new dim
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
   GF_CHECK(!xs.empty(), "stack: expected a non-empty list of tensors");
   const Shape& s0 = xs[0].sizes();
@@ -338,10 +259,13 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
     std::vector<int64_t> sizes;
     out = cat_impl(parts, d, sizes);
   }
-  if (auto node = autograd::record<StackBackward0>(out, xs)) {
-    node->dim = dim;
-    for (const Tensor& x : xs) node->dtypes.push_back(x.dtype());
-  }
+  autograd::record(out, "StackBackward0", std::span<const Tensor>(xs),
+                   [dim, n = xs.size()](const Backward& bw) -> Grads {
+                     Grads r(n);
+                     for (std::size_t i = 0; i < n; ++i)
+                       if (bw.needs(i)) r[i] = select(bw.grad(), dim, static_cast<int64_t>(i));
+                     return r;
+                   });
   return out;
 }
 

@@ -1,17 +1,16 @@
 // Matrix products. Transposes are views, and GEMM takes them through BLAS transpose flags
 // (kernels/gemm.cpp), so neither the forward nor the backward copies.
 #include "../kernels/gemm.hpp"
-
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
 
 namespace gf {
 
-namespace {
+using autograd::Backward;
+using autograd::Grads;
 
-using autograd::needs_grad;
-using autograd::Node;
+namespace {
 
 void check_mm(const Tensor& a, const Tensor& b, const char* op) {
   GF_CHECK(a.dim() == 2 && b.dim() == 2, op, ": expected 2-D tensors, got shapes ", a.sizes(),
@@ -34,60 +33,11 @@ Tensor grad_b(const Tensor& g, const Tensor& a, bool b_column_major) {
   return b_column_major ? t(mm(t(g), a)) : mm(t(a), g);
 }
 
-// C = A B:  dL/dA = G Bᵀ,  dL/dB = Aᵀ G
-struct MmBackward0 : Node {
-  Tensor a, b;
-  bool a_col = false, b_col = false;
-  std::string name() const override { return "MmBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? grad_a(g[0], a_col, b) : Tensor(),
-            needs_grad(*this, 1) ? grad_b(g[0], a, b_col) : Tensor()};
-  }
-  void release_saved() override { a = b = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"self", a}, {"mat2", b}};
-  }
-};
-
-// C = bias + A B:  dL/dbias = G summed to bias's shape,  dL/dA = G Bᵀ,  dL/dB = Aᵀ G
-struct AddmmBackward0 : Node {
-  Tensor a, b;
-  bool a_col = false, b_col = false;
-  Shape bias_shape;
-  std::string name() const override { return "AddmmBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? sum_to(g[0], bias_shape) : Tensor(),
-            needs_grad(*this, 1) ? grad_a(g[0], a_col, b) : Tensor(),
-            needs_grad(*this, 2) ? grad_b(g[0], a, b_col) : Tensor()};
-  }
-  void release_saved() override { a = b = Tensor(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"mat1", a}, {"mat2", b}};
-  }
-};
-
-// z = a·b:  dL/da = g b,  dL/db = g a
-struct DotBackward0 : Node {
-  Tensor a, b;
-  std::string name() const override { return "DotBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {needs_grad(*this, 0) ? g[0] * b : Tensor(), needs_grad(*this, 1) ? g[0] * a : Tensor()};
-  }
-  void release_saved() override { a = b = Tensor(); }
-};
-
 // C[i] = A[i] B[i]:  dL/dA[i] = G[i] B[i]ᵀ,  dL/dB[i] = A[i]ᵀ G[i]
-struct BmmBackward0 : Node {
-  Tensor a, b;
-  std::string name() const override { return "BmmBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override;
-  void release_saved() override { a = b = Tensor(); }
-};
-
 Tensor bmm(const Tensor& a, const Tensor& b) {
-  GF_CHECK(a.dim() == 3 && b.dim() == 3 && a.sizes()[0] == b.sizes()[0] &&
-               a.sizes()[2] == b.sizes()[1],
-           "matmul: shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied");
+  GF_CHECK(
+      a.dim() == 3 && b.dim() == 3 && a.sizes()[0] == b.sizes()[0] && a.sizes()[2] == b.sizes()[1],
+      "matmul: shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied");
   int64_t batch = a.sizes()[0];
   Tensor out = empty({batch, a.sizes()[1], b.sizes()[2]}, a.dtype());
   {
@@ -97,35 +47,37 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
       kernels::gemm(select(a, 0, i), select(b, 0, i), slot, 1.0, 0.0);
     }
   }
-  if (auto node = autograd::record<BmmBackward0>(out, {&a, &b})) {
-    node->a = a;
-    node->b = b;
-    node->has_saved = true;
-  }
+  autograd::record(out, "BmmBackward0", {a, b}, {{"self", a}, {"mat2", b}},
+                   [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
+                     const Tensor& g = bw.grad();
+                     return {bw.needs(0) ? bmm(g, transpose(b, 1, 2)) : Tensor(),
+                             bw.needs(1) ? bmm(transpose(a, 1, 2), g) : Tensor()};
+                   });
   return out;
-}
-
-std::vector<Tensor> BmmBackward0::apply(const std::vector<Tensor>& g) {
-  return {needs_grad(*this, 0) ? bmm(g[0], transpose(b, 1, 2)) : Tensor(),
-          needs_grad(*this, 1) ? bmm(transpose(a, 1, 2), g[0]) : Tensor()};
 }
 
 }  // namespace
 
+// C = A B:  dL/dA = G Bᵀ,  dL/dB = Aᵀ G   (each saved only when the other needs a gradient)
 Tensor mm(const Tensor& a, const Tensor& b) {
   check_mm(a, b, "mm");
   Tensor out = empty({a.sizes()[0], b.sizes()[1]}, a.dtype());
   kernels::gemm(a, b, out, 1.0, 0.0);
-  if (auto node = autograd::record<MmBackward0>(out, {&a, &b})) {
-    if (needs_grad(*node, 1)) node->a = a;
-    if (needs_grad(*node, 0)) node->b = b;
-    node->a_col = column_major(a);
-    node->b_col = column_major(b);
-    node->has_saved = true;
-  }
+  if (!autograd::any_requires_grad({&a, &b})) return out;
+  autograd::record(
+      out, "MmBackward0", {a, b},
+      {{"self", b.requires_grad() ? a : Tensor()}, {"mat2", a.requires_grad() ? b : Tensor()}},
+      [a_col = column_major(a), b_col = column_major(b)](const Backward& bw, const Tensor& a,
+                                                         const Tensor& b) -> Grads {
+        const Tensor& g = bw.grad();
+        return {bw.needs(0) ? grad_a(g, a_col, b) : Tensor(),
+                bw.needs(1) ? grad_b(g, a, b_col) : Tensor()};
+      });
   return out;
 }
 
+// C = bias + A B:  dL/dbias = G (summed to bias's shape by the engine),  dL/dA = G Bᵀ,
+// dL/dB = Aᵀ G
 Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   check_mm(a, b, "addmm");
   Shape shape{a.sizes()[0], b.sizes()[1]};
@@ -134,38 +86,45 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   Tensor out = empty(shape, a.dtype());
   out.copy_(bias.detach());
   kernels::gemm(a, b, out, 1.0, 1.0);
-  if (auto node = autograd::record<AddmmBackward0>(out, {&bias, &a, &b})) {
-    node->bias_shape = bias.sizes();
-    if (needs_grad(*node, 2)) node->a = a;
-    if (needs_grad(*node, 1)) node->b = b;
-    node->a_col = column_major(a);
-    node->b_col = column_major(b);
-    node->has_saved = true;
-  }
+  if (!autograd::any_requires_grad({&bias, &a, &b})) return out;
+  autograd::record(
+      out, "AddmmBackward0", {bias, a, b},
+      {{"mat1", b.requires_grad() ? a : Tensor()}, {"mat2", a.requires_grad() ? b : Tensor()}},
+      [a_col = column_major(a), b_col = column_major(b)](const Backward& bw, const Tensor& a,
+                                                         const Tensor& b) -> Grads {
+        const Tensor& g = bw.grad();
+        return {bw.needs(0) ? g : Tensor(), bw.needs(1) ? grad_a(g, a_col, b) : Tensor(),
+                bw.needs(2) ? grad_b(g, a, b_col) : Tensor()};
+      });
   return out;
 }
 
+// z = a·b:  dL/da = g b,  dL/db = g a
 Tensor dot(const Tensor& a, const Tensor& b) {
-  GF_CHECK(a.dim() == 1 && b.dim() == 1 && a.numel() == b.numel(), "dot: expected 1-D tensors "
-           "of the same size, got shapes ", a.sizes(), " and ", b.sizes());
+  GF_CHECK(a.dim() == 1 && b.dim() == 1 && a.numel() == b.numel(),
+           "dot: expected 1-D tensors "
+           "of the same size, got shapes ",
+           a.sizes(), " and ", b.sizes());
   Tensor out;
   {
     NoGradGuard no_grad;
     out = reshape(mm(reshape(a, {1, -1}), reshape(b, {-1, 1})), {});
   }
-  if (auto node = autograd::record<DotBackward0>(out, {&a, &b})) {
-    node->a = a;
-    node->b = b;
-    node->has_saved = true;
-  }
+  autograd::record(out, "DotBackward0", {a, b}, {{"self", a}, {"tensor", b}},
+                   [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
+                     const Tensor& g = bw.grad();
+                     return {bw.needs(0) ? g * b : Tensor(), bw.needs(1) ? g * a : Tensor()};
+                   });
   return out;
 }
 
 // torch.matmul's rules: 1-D·1-D is a dot product, a 1-D operand gains and then loses a unit
 // dim, 2-D·2-D is mm, and anything 3-D batches (broadcasting the batch dim).
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  GF_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: both arguments need at least 1 dimension, got "
-           "shapes ", a.sizes(), " and ", b.sizes());
+  GF_CHECK(a.dim() >= 1 && b.dim() >= 1,
+           "matmul: both arguments need at least 1 dimension, got "
+           "shapes ",
+           a.sizes(), " and ", b.sizes());
   auto fail = [&] {
     detail::fail("matmul: shapes ", a.sizes(), " and ", b.sizes(), " cannot be multiplied");
   };
@@ -182,13 +141,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (b.dim() == 1) out = squeeze(out, -1);
     return out;
   }
-  GF_CHECK(a.dim() <= 3 && b.dim() <= 3, "matmul: only up to 3-D operands are supported, got "
-           "shapes ", a.sizes(), " and ", b.sizes());
+  GF_CHECK(a.dim() <= 3 && b.dim() <= 3,
+           "matmul: only up to 3-D operands are supported, got "
+           "shapes ",
+           a.sizes(), " and ", b.sizes());
   if (a.dim() == 3 && b.dim() <= 2) {  // fold the batch into rows: one GEMM
     Tensor y = b.dim() == 1 ? unsqueeze(b, 1) : b;
     if (a.sizes()[2] != y.sizes()[0]) fail();
-    Tensor out = reshape(mm(reshape(a, {-1, a.sizes()[2]}), y),
-                         {a.sizes()[0], a.sizes()[1], y.sizes()[1]});
+    Tensor out =
+        reshape(mm(reshape(a, {-1, a.sizes()[2]}), y), {a.sizes()[0], a.sizes()[1], y.sizes()[1]});
     return b.dim() == 1 ? squeeze(out, -1) : out;
   }
   Tensor x = a.dim() == 3 ? a : unsqueeze(a.dim() == 1 ? unsqueeze(a, 0) : a, 0);

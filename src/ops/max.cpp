@@ -9,9 +9,9 @@
 
 namespace gf {
 
-namespace {
+using autograd::Grads;
 
-using autograd::Node;
+namespace {
 
 // A contiguous buffer seen as [outer, n, inner]: vals[o, i] = best_k x[o, k, i] and idx[o, i] =
 // the first k that reaches it. The inner loop runs over contiguous i.
@@ -73,72 +73,46 @@ Reduced reduce_extremum(const Tensor& x, int64_t dim, bool keepdim, bool all, bo
 
 // max(x) over all elements: dL/dx = g / k at each of the k elements equal to the max, else 0
 // (PyTorch's evenly_distribute_backward; with a NaN max, the NaNs share it).
-struct MaxAllBackward : Node {
-  Tensor input, value;  // detached: they only pick where the gradient goes
-  bool is_max = true;
-  std::string name() const override { return is_max ? "MaxBackward1" : "MinBackward1"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    bool nan = std::isnan(value.item());
-    Tensor mask = nan ? ne(input, input) : eq(input, value);
-    double count = sum(mask).item();
-    return {where(mask, g[0] / count, scalar_tensor(0, g[0].dtype()))};
-  }
-  void release_saved() override { input = value = Tensor(); }
-};
-
-// max(x, dim): dL/dx = g scattered to the index of the max along dim, 0 elsewhere. Written as
-// where(onehot(indices), g, 0), whose own backward gathers gg back at the same indices.
-struct MaxDimBackward : Node {
-  Tensor indices;  // keepdim shape
-  Shape input_shape;
-  int64_t dim = 0;
-  bool keepdim = false, is_max = true;
-  std::string name() const override { return is_max ? "MaxBackward0" : "MinBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor mask = empty(input_shape, DType::Int64);
-    int64_t n = input_shape[dim], outer = 1, inner = 1;
-    for (int64_t i = 0; i < dim; ++i) outer *= input_shape[i];
-    for (std::size_t i = dim + 1; i < input_shape.size(); ++i) inner *= input_shape[i];
-    const int64_t* id = indices.data_ptr<int64_t>();
-    int64_t* m = mask.data_ptr<int64_t>();
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t k = 0; k < n; ++k)
-        for (int64_t i = 0; i < inner; ++i) m[(o * n + k) * inner + i] = id[o * inner + i] == k;
-    Tensor gk = keepdim ? g[0] : unsqueeze(g[0], dim);
-    return {where(mask, gk, scalar_tensor(0, g[0].dtype()))};
-  }
-  void release_saved() override { indices = Tensor(); }
-};
-
 Tensor extremum_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
   Reduced r = reduce_extremum(x, 0, false, true, is_max, op);
-  if (auto node = autograd::record<MaxAllBackward>(r.values, {&x})) {
-    node->input = x.detach();
-    node->value = r.values.detach();
-    node->is_max = is_max;
-    node->has_saved = true;
-  }
+  autograd::record(r.values, is_max ? "MaxBackward1" : "MinBackward1", {x},
+                   {{"self", x}, {"result", r.values}},
+                   [](const Tensor& g, const Tensor& x, const Tensor& value) -> Grads {
+                     Tensor mask = std::isnan(value.item()) ? ne(x, x) : eq(x, value);
+                     double count = sum(mask).item();
+                     return {where(mask, g / count, scalar_tensor(0, g.dtype()))};
+                   });
   return r.values;
 }
 
+// max(x, dim): dL/dx = g scattered to the index of the max along dim, 0 elsewhere. Written as
+// where(onehot(indices), g, 0), whose own backward gathers gg back at the same indices.
 Tensor extremum_dim_op(const Tensor& x, int64_t dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "max" : "min";
   dim = wrap_dim(dim, x.dim(), op);
   if (x.dim() == 0) return extremum_dim_op(reshape(x, {1}), 0, false, is_max);
   Reduced r = reduce_extremum(x, dim, keepdim, false, is_max, op);
-  if (auto node = autograd::record<MaxDimBackward>(r.values, {&x})) {
-    Shape kept = x.sizes();
-    kept[dim] = 1;
-    node->indices = r.indices.dim() == static_cast<int64_t>(kept.size())
-                        ? r.indices
-                        : make_view(r.indices, kept, contiguous_strides(kept), 0);
-    node->input_shape = x.sizes();
-    node->dim = dim;
-    node->keepdim = keepdim;
-    node->is_max = is_max;
-    node->has_saved = true;
-  }
+  Shape kept = x.sizes();
+  kept[dim] = 1;
+  Tensor indices = r.indices.dim() == static_cast<int64_t>(kept.size())
+                       ? r.indices
+                       : make_view(r.indices, kept, contiguous_strides(kept), 0);
+  autograd::record(
+      r.values, is_max ? "MaxBackward0" : "MinBackward0", {x}, {{"indices", indices}},
+      [shape = x.sizes(), dim, keepdim](const Tensor& g, const Tensor& indices) -> Grads {
+        Tensor mask = empty(shape, DType::Int64);
+        int64_t n = shape[dim], outer = 1, inner = 1;
+        for (int64_t i = 0; i < dim; ++i) outer *= shape[i];
+        for (std::size_t i = dim + 1; i < shape.size(); ++i) inner *= shape[i];
+        const int64_t* id = indices.data_ptr<int64_t>();
+        int64_t* m = mask.data_ptr<int64_t>();
+        for (int64_t o = 0; o < outer; ++o)
+          for (int64_t k = 0; k < n; ++k)
+            for (int64_t i = 0; i < inner; ++i) m[(o * n + k) * inner + i] = id[o * inner + i] == k;
+        Tensor gk = keepdim ? g : unsqueeze(g, dim);
+        return {where(mask, gk, scalar_tensor(0, g.dtype()))};
+      });
   return r.values;
 }
 

@@ -1,16 +1,15 @@
 // Reductions: sum and mean over everything or one dim (keepdim as in PyTorch), max, argmax,
 // and sum_to (the inverse of broadcasting, used by every broadcasting backward).
 #include "../kernels/reduce.hpp"
-
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
 
 namespace gf {
 
-namespace {
+using autograd::Grads;
 
-using autograd::Node;
+namespace {
 
 // Sums a contiguous copy of x over `dim`; the result keeps the dim with size 1.
 Tensor sum_keepdim(const Tensor& x, int64_t dim) {
@@ -29,23 +28,7 @@ Tensor sum_keepdim(const Tensor& x, int64_t dim) {
   return out;
 }
 
-// d sum(x)/dx = 1 everywhere: the gradient is broadcast back to x's shape
-struct SumBackward : Node {
-  Shape input_shape;
-  int64_t dim = -1;  // -1: all dims
-  bool keepdim = false;
-  double scale = 1.0;  // 1/n for mean
-  std::string nm;
-  explicit SumBackward(std::string n) : nm(std::move(n)) {}
-  std::string name() const override { return nm; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor grad = g[0];
-    if (dim >= 0 && !keepdim) grad = unsqueeze(grad, dim);
-    grad = expand(grad, input_shape);
-    return {scale == 1.0 ? grad : grad * scale};
-  }
-};
-
+// d sum(x)/dx = 1 everywhere (mean: 1/n): the gradient is broadcast back to x's shape.
 Tensor reduce(const Tensor& x, int64_t dim, bool keepdim, bool is_mean, const char* op) {
   bool all = dim == INT64_MIN;
   Tensor out;
@@ -62,40 +45,47 @@ Tensor reduce(const Tensor& x, int64_t dim, bool keepdim, bool is_mean, const ch
       out = x.detach().clone();
     } else {
       out = sum_keepdim(x, dim);
-      if (!keepdim) out = make_view(out, [&] { Shape s = out.sizes(); s.erase(dim); return s; }(),
-                                    [&] { Shape s = out.strides(); s.erase(dim); return s; }(), 0);
+      if (!keepdim)
+        out = make_view(
+            out,
+            [&] {
+              Shape s = out.sizes();
+              s.erase(dim);
+              return s;
+            }(),
+            [&] {
+              Shape s = out.strides();
+              s.erase(dim);
+              return s;
+            }(),
+            0);
     }
   }
-  double count = all ? static_cast<double>(x.numel())
-                     : static_cast<double>(x.dim() == 0 ? 1 : x.sizes()[dim]);
+  double count =
+      all ? static_cast<double>(x.numel()) : static_cast<double>(x.dim() == 0 ? 1 : x.sizes()[dim]);
   if (is_mean) {
-    GF_CHECK(is_floating(x.dtype()), op, ": could not infer output dtype; input dtype must be a "
-             "floating point, got ", dtype_name(x.dtype()));
+    GF_CHECK(is_floating(x.dtype()), op,
+             ": could not infer output dtype; input dtype must be a "
+             "floating point, got ",
+             dtype_name(x.dtype()));
     dispatch_floating(out.dtype(), [&](auto tag) {
       using T = decltype(tag);
       T* p = out.data_ptr<T>();
       for (int64_t i = 0, n = out.numel(); i < n; ++i) p[i] = static_cast<T>(p[i] / count);
     });
   }
-  const char* name = is_mean ? (all ? "MeanBackward0" : "MeanBackward1")
-                             : (all ? "SumBackward0" : "SumBackward1");
-  if (auto node = autograd::record<SumBackward>(out, {&x}, name)) {
-    node->input_shape = x.sizes();
-    node->dim = all || x.dim() == 0 ? -1 : dim;
-    node->keepdim = keepdim;
-    node->scale = is_mean ? 1.0 / count : 1.0;
-  }
+  const char* name =
+      is_mean ? (all ? "MeanBackward0" : "MeanBackward1") : (all ? "SumBackward0" : "SumBackward1");
+  int64_t kept_dim = all || x.dim() == 0 ? -1 : dim;  // -1: every dim was reduced
+  double scale = is_mean ? 1.0 / count : 1.0;
+  autograd::record(out, name, {x},
+                   [shape = x.sizes(), kept_dim, keepdim, scale](const Tensor& g) -> Grads {
+                     Tensor grad = kept_dim >= 0 && !keepdim ? unsqueeze(g, kept_dim) : g;
+                     grad = expand(grad, shape);
+                     return {scale == 1.0 ? grad : grad * scale};
+                   });
   return out;
 }
-
-// The gradient of sum_to is the broadcast back to the input's shape.
-struct SumToBackward0 : Node {
-  Shape input_shape;
-  std::string name() const override { return "SumToBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {expand(g[0], input_shape)};
-  }
-};
 
 }  // namespace
 
@@ -126,7 +116,9 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   }
   Tensor c = out.contiguous();
   out = make_view(c, shape, contiguous_strides(shape), c.storage_offset());
-  if (auto node = autograd::record<SumToBackward0>(out, {&x})) node->input_shape = x.sizes();
+  // d sum_to(x)/dx: the gradient is broadcast back to x's shape
+  autograd::record(out, "SumToBackward0", {x},
+                   [shape = x.sizes()](const Tensor& g) -> Grads { return {expand(g, shape)}; });
   return out;
 }
 

@@ -10,72 +10,15 @@
 
 namespace gf {
 
+using autograd::Grads;
+
 namespace {
-
-using autograd::Node;
-
-// d transpose(x)/dx: transpose the gradient back
-struct TransposeBackward0 : Node {
-  int64_t d0 = 0, d1 = 1;
-  std::string nm = "TransposeBackward0";
-  std::string name() const override { return nm; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {transpose(g[0], d0, d1)};
-  }
-};
-
-struct PermuteBackward0 : Node {
-  Shape inverse;
-  std::string name() const override { return "PermuteBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {permute(g[0], inverse)};
-  }
-};
-
-// reshape, flatten, unsqueeze, squeeze: the gradient is reshaped back to the input's shape
-struct ReshapeBackward : Node {
-  Shape input_shape;
-  std::string nm;
-  explicit ReshapeBackward(std::string n) : nm(std::move(n)) {}
-  std::string name() const override { return nm; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {reshape(g[0], input_shape)};
-  }
-};
-
-// expand broadcasts x; the gradient sums over the broadcast dims
-struct ExpandBackward0 : Node {
-  Shape input_shape;
-  std::string name() const override { return "ExpandBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {sum_to(g[0], input_shape)};
-  }
-};
 
 // Places g into a zero tensor of `shape` at the positions slice(dim, start, end, step) took.
 // Differentiable itself: its backward takes the same slice.
-Tensor slice_backward(const Tensor& g, const Shape& shape, int64_t dim, int64_t start,
-                      int64_t end, int64_t step);
-
-struct SliceBackward0 : Node {
-  Shape input_shape;
-  int64_t dim = 0, start = 0, end = 0, step = 1;
-  std::string name() const override { return "SliceBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {slice_backward(g[0], input_shape, dim, start, end, step)};
-  }
-};
-
-struct SliceBackwardBackward0 : Node {
-  int64_t dim = 0, start = 0, end = 0, step = 1;
-  std::string name() const override { return "SliceBackwardBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {slice(g[0], dim, start, end, step)};
-  }
-};
-
-Tensor slice_backward(const Tensor& g, const Shape& shape, int64_t dim, int64_t start,
-                      int64_t end, int64_t step) {
+//   d slice_backward(g)/dg = slice(gg, dim, start, end, step)
+Tensor slice_backward(const Tensor& g, const Shape& shape, int64_t dim, int64_t start, int64_t end,
+                      int64_t step) {
   Tensor out = zeros(shape, g.dtype());
   {
     NoGradGuard no_grad;
@@ -99,61 +42,48 @@ Tensor slice_backward(const Tensor& g, const Shape& shape, int64_t dim, int64_t 
       }
     });
   }
-  if (auto node = autograd::record<SliceBackwardBackward0>(out, {&g})) {
-    node->dim = dim;
-    node->start = start;
-    node->end = end;
-    node->step = step;
-  }
+  autograd::record(out, "SliceBackwardBackward0", {g},
+                   [dim, start, end, step](const Tensor& gg) -> Grads {
+                     return {slice(gg, dim, start, end, step)};
+                   });
   return out;
 }
 
-// select(x, dim, i) = squeeze(slice(x, dim, i, i+1), dim)
-struct SelectBackward0 : Node {
-  Shape input_shape;
-  int64_t dim = 0, index = 0;
-  std::string name() const override { return "SelectBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    return {slice_backward(unsqueeze(g[0], dim), input_shape, dim, index, index + 1, 1)};
-  }
-};
+// x with dims d0 and d1 swapped (wrapped already), not recorded.
+Tensor swap_dims(const Tensor& x, int64_t d0, int64_t d1) {
+  Shape sizes = x.sizes(), strides = x.strides();
+  std::swap(sizes[d0], sizes[d1]);
+  std::swap(strides[d0], strides[d1]);
+  return make_view(x, sizes, strides, x.storage_offset());
+}
 
 bool can_view(const Tensor& x) { return x.is_contiguous(); }
 
 }  // namespace
 
+// d transpose(x, d0, d1)/dx: the gradient transposed back
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
   int64_t n = x.dim();
   if (n == 0) return x;  // PyTorch allows transpose(0, 0) on a 0-d tensor
   d0 = wrap_dim(d0, n, "transpose");
   d1 = wrap_dim(d1, n, "transpose");
-  Shape sizes = x.sizes(), strides = x.strides();
-  std::swap(sizes[d0], sizes[d1]);
-  std::swap(strides[d0], strides[d1]);
-  Tensor out = make_view(x, sizes, strides, x.storage_offset());
-  if (auto node = autograd::record<TransposeBackward0>(out, {&x})) {
-    node->d0 = d0;
-    node->d1 = d1;
-  }
+  Tensor out = swap_dims(x, d0, d1);
+  autograd::record(out, "TransposeBackward0", {x},
+                   [d0, d1](const Tensor& g) -> Grads { return {transpose(g, d0, d1)}; });
   return out;
 }
 
+// d t(x)/dx: t(g)
 Tensor t(const Tensor& x) {
   GF_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but self is ", x.dim(),
            "D (shape ", x.sizes(), ")");
-  if (x.dim() < 2) {
-    Tensor out = make_view(x, x.sizes(), x.strides(), x.storage_offset());
-    if (auto node = autograd::record<TransposeBackward0>(out, {&x})) {
-      node->nm = "TBackward0";
-      node->d0 = node->d1 = 0;
-    }
-    return out;
-  }
-  Tensor out = transpose(x, 0, 1);
-  if (out.grad_fn()) static_cast<TransposeBackward0&>(*out.grad_fn()).nm = "TBackward0";
+  Tensor out =
+      x.dim() < 2 ? make_view(x, x.sizes(), x.strides(), x.storage_offset()) : swap_dims(x, 0, 1);
+  autograd::record(out, "TBackward0", {x}, [](const Tensor& g) -> Grads { return {t(g)}; });
   return out;
 }
 
+// d permute(x, dims)/dx: permute(g, inverse(dims))
 Tensor permute(const Tensor& x, const Shape& dims) {
   int64_t n = x.dim();
   GF_CHECK(static_cast<int64_t>(dims.size()) == n, "permute: number of dims ", dims,
@@ -167,10 +97,12 @@ Tensor permute(const Tensor& x, const Shape& dims) {
     strides[i] = x.strides()[d];
   }
   Tensor out = make_view(x, sizes, strides, x.storage_offset());
-  if (auto node = autograd::record<PermuteBackward0>(out, {&x})) node->inverse = inverse;
+  autograd::record(out, "PermuteBackward0", {x},
+                   [inverse](const Tensor& g) -> Grads { return {permute(g, inverse)}; });
   return out;
 }
 
+// d reshape(x)/dx: the gradient reshaped back to x's shape
 Tensor reshape(const Tensor& x, const Shape& shape) {
   Shape target = shape;
   int64_t known = 1, infer = -1;
@@ -193,9 +125,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   bool viewable = can_view(x);
   Tensor base = viewable ? x.detach() : x.detach().contiguous();
   Tensor out = make_view(base, target, contiguous_strides(target), base.storage_offset());
-  if (auto node = autograd::record<ReshapeBackward>(
-          out, {&x}, viewable ? "ViewBackward0" : "UnsafeViewBackward0"))
-    node->input_shape = x.sizes();
+  autograd::record(out, viewable ? "ViewBackward0" : "UnsafeViewBackward0", {x},
+                   [shape = x.sizes()](const Tensor& g) -> Grads { return {reshape(g, shape)}; });
   return out;
 }
 
@@ -213,6 +144,7 @@ Tensor flatten(const Tensor& x, int64_t start, int64_t end) {
   return reshape(x, s);
 }
 
+// d unsqueeze(x, dim)/dx: squeeze(g, dim)
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
   dim = wrap_dim(dim, x.dim() + 1, "unsqueeze");
   Shape sizes = x.sizes(), strides = x.strides();
@@ -220,11 +152,12 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
   sizes.insert(dim, 1);
   strides.insert(dim, st);
   Tensor out = make_view(x, sizes, strides, x.storage_offset());
-  if (auto node = autograd::record<ReshapeBackward>(out, {&x}, "UnsqueezeBackward0"))
-    node->input_shape = x.sizes();
+  autograd::record(out, "UnsqueezeBackward0", {x},
+                   [dim](const Tensor& g) -> Grads { return {squeeze(g, dim)}; });
   return out;
 }
 
+// d squeeze(x, dim)/dx: unsqueeze(g, dim)
 Tensor squeeze(const Tensor& x, int64_t dim) {
   if (x.dim() == 0) return x;
   dim = wrap_dim(dim, x.dim(), "squeeze");
@@ -233,15 +166,15 @@ Tensor squeeze(const Tensor& x, int64_t dim) {
   sizes.erase(dim);
   strides.erase(dim);
   Tensor out = make_view(x, sizes, strides, x.storage_offset());
-  if (auto node = autograd::record<ReshapeBackward>(out, {&x}, "SqueezeBackward1"))
-    node->input_shape = x.sizes();
+  autograd::record(out, "SqueezeBackward1", {x},
+                   [dim](const Tensor& g) -> Grads { return {unsqueeze(g, dim)}; });
   return out;
 }
 
+// d expand(x)/dx: the gradient summed over the broadcast dims, sum_to(g, x.shape)
 Tensor expand(const Tensor& x, const Shape& shape) {
-  GF_CHECK(shape.size() >= x.sizes().size(), "expand: the number of sizes provided (",
-           shape.size(), ") must be greater or equal to the number of dimensions in the tensor (",
-           x.dim(), ")");
+  GF_CHECK(shape.size() >= x.sizes().size(), "expand: the number of sizes provided (", shape.size(),
+           ") must be greater or equal to the number of dimensions in the tensor (", x.dim(), ")");
   std::size_t n = shape.size(), k = x.sizes().size();
   Shape sizes = shape, strides = Shape::filled(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -258,10 +191,12 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   }
   if (sizes == x.sizes()) return x;
   Tensor out = make_view(x, sizes, strides, x.storage_offset());
-  if (auto node = autograd::record<ExpandBackward0>(out, {&x})) node->input_shape = x.sizes();
+  autograd::record(out, "ExpandBackward0", {x},
+                   [shape = x.sizes()](const Tensor& g) -> Grads { return {sum_to(g, shape)}; });
   return out;
 }
 
+// d slice(x)/dx: g placed into zeros at the sliced positions (slice_backward)
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
   dim = wrap_dim(dim, x.dim(), "slice");
   GF_CHECK(step > 0, "slice: step must be positive, got ", step);
@@ -274,16 +209,14 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
   sizes[dim] = (end - start + step - 1) / step;
   strides[dim] *= step;
   Tensor out = make_view(x, sizes, strides, x.storage_offset() + start * x.strides()[dim]);
-  if (auto node = autograd::record<SliceBackward0>(out, {&x})) {
-    node->input_shape = x.sizes();
-    node->dim = dim;
-    node->start = start;
-    node->end = end;
-    node->step = step;
-  }
+  autograd::record(out, "SliceBackward0", {x},
+                   [shape = x.sizes(), dim, start, end, step](const Tensor& g) -> Grads {
+                     return {slice_backward(g, shape, dim, start, end, step)};
+                   });
   return out;
 }
 
+// d select(x, dim, i)/dx: g placed into zeros at index i of dim
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   GF_CHECK(x.dim() > 0, "select: cannot be applied to a 0-dim tensor");
   dim = wrap_dim(dim, x.dim(), "select");
@@ -295,11 +228,10 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   sizes.erase(dim);
   strides.erase(dim);
   Tensor out = make_view(x, sizes, strides, x.storage_offset() + index * x.strides()[dim]);
-  if (auto node = autograd::record<SelectBackward0>(out, {&x})) {
-    node->input_shape = x.sizes();
-    node->dim = dim;
-    node->index = index;
-  }
+  autograd::record(out, "SelectBackward0", {x},
+                   [shape = x.sizes(), dim, index](const Tensor& g) -> Grads {
+                     return {slice_backward(unsqueeze(g, dim), shape, dim, index, index + 1, 1)};
+                   });
   return out;
 }
 

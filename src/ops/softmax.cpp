@@ -11,11 +11,10 @@
 
 namespace gf {
 
-namespace {
-
-using autograd::Node;
-using autograd::SavedTensor;
+using autograd::Grads;
 using kernels::SoftmaxMode;
+
+namespace {
 
 // Runs the fused kernel over `dim` of x (made contiguous, Int64 promoted). For LogSumExp the
 // result has x's shape with size 1 at dim (the caller drops it unless keepdim).
@@ -37,79 +36,35 @@ Tensor softmax_forward(const Tensor& x, int64_t dim, SoftmaxMode mode) {
   return out;
 }
 
+}  // namespace
+
 // s = softmax(x):  ds_i/dx_j = s_i (δ_ij − s_j),  i.e. J = diag(s) − s sᵀ   (seed 002)
 //   dL/dx = J g = s ⊙ g − s Σ_dim(g ⊙ s) = s ⊙ (g − Σ_dim(g ⊙ s))
-struct SoftmaxBackward0 : Node {
-  SavedTensor result;
-  int64_t dim = 0;
-  std::string name() const override { return "SoftmaxBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor s = result.unpack();
-    Tensor gs = g[0] * s;
-    return {gs - s * sum(gs, dim, /*keepdim=*/true)};
-  }
-  void release_saved() override { result.reset(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"result", result.defined() ? result.unpack() : Tensor()}};
-  }
-};
-
-// y = log_softmax(x) = x − logsumexp(x):  dy_i/dx_j = δ_ij − softmax(x)_j
-//   dL/dx = g − exp(y) Σ_dim g        (exp(y) is softmax(x))
-struct LogSoftmaxBackward0 : Node {
-  SavedTensor result;
-  int64_t dim = 0;
-  std::string name() const override { return "LogSoftmaxBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor y = result.unpack();
-    return {g[0] - exp(y) * sum(g[0], dim, /*keepdim=*/true)};
-  }
-  void release_saved() override { result.reset(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"result", result.defined() ? result.unpack() : Tensor()}};
-  }
-};
-
-// l = logsumexp(x) = log Σ_dim exp(x):  dl/dx_j = exp(x_j − l) = softmax(x)_j
-//   dL/dx = g ⊙ softmax(x, dim)   (g broadcast back over dim)
-struct LogsumexpBackward0 : Node {
-  SavedTensor self;
-  int64_t dim = 0;
-  bool keepdim = false;
-  std::string name() const override { return "LogsumexpBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor x = self.unpack();
-    Tensor gk = keepdim || x.dim() == 0 ? g[0] : unsqueeze(g[0], dim);
-    return {gk * softmax(x, dim)};
-  }
-  void release_saved() override { self.reset(); }
-  std::vector<std::pair<std::string, Tensor>> saved() const override {
-    return {{"self", self.defined() ? self.unpack() : Tensor()}};
-  }
-};
-
-template <class N>
-Tensor softmax_op(const Tensor& x, int64_t dim, SoftmaxMode mode, const char* op) {
-  dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), op);
-  Tensor out = softmax_forward(x, dim, mode);
-  if (auto node = autograd::record<N>(out, {&x})) {
-    node->result = SavedTensor(out, /*is_output=*/true);
-    node->dim = dim;
-    node->has_saved = true;
-  }
+Tensor softmax(const Tensor& x, int64_t dim) {
+  dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "softmax");
+  Tensor out = softmax_forward(x, dim, SoftmaxMode::Softmax);
+  autograd::record(out, "SoftmaxBackward0", {x}, {{"result", out}},
+                   [dim](const Tensor& g, const Tensor& s) -> Grads {
+                     Tensor gs = g * s;
+                     return {gs - s * sum(gs, dim, /*keepdim=*/true)};
+                   });
   return out;
 }
 
-}  // namespace
-
-Tensor softmax(const Tensor& x, int64_t dim) {
-  return softmax_op<SoftmaxBackward0>(x, dim, SoftmaxMode::Softmax, "softmax");
-}
-
+// y = log_softmax(x) = x − logsumexp(x):  dy_i/dx_j = δ_ij − softmax(x)_j
+//   dL/dx = g − exp(y) Σ_dim g        (exp(y) is softmax(x))
 Tensor log_softmax(const Tensor& x, int64_t dim) {
-  return softmax_op<LogSoftmaxBackward0>(x, dim, SoftmaxMode::LogSoftmax, "log_softmax");
+  dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "log_softmax");
+  Tensor out = softmax_forward(x, dim, SoftmaxMode::LogSoftmax);
+  autograd::record(out, "LogSoftmaxBackward0", {x}, {{"result", out}},
+                   [dim](const Tensor& g, const Tensor& y) -> Grads {
+                     return {g - exp(y) * sum(g, dim, /*keepdim=*/true)};
+                   });
+  return out;
 }
 
+// l = logsumexp(x) = log Σ_dim exp(x):  dl/dx_j = exp(x_j − l) = softmax(x)_j
+//   dL/dx = g ⊙ softmax(x, dim)   (g broadcast back over dim)
 Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim) {
   dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "logsumexp");
   Tensor out = softmax_forward(x, dim, SoftmaxMode::LogSumExp);
@@ -118,12 +73,11 @@ Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim) {
     s.erase(dim);
     out = make_view(out, s, contiguous_strides(s), 0);
   }
-  if (auto node = autograd::record<LogsumexpBackward0>(out, {&x})) {
-    node->self = SavedTensor(x, /*is_output=*/false);
-    node->dim = dim;
-    node->keepdim = keepdim;
-    node->has_saved = true;
-  }
+  autograd::record(out, "LogsumexpBackward0", {x}, {{"self", x}},
+                   [dim, keepdim](const Tensor& g, const Tensor& x) -> Grads {
+                     Tensor gk = keepdim || x.dim() == 0 ? g : unsqueeze(g, dim);
+                     return {gk * softmax(x, dim)};
+                   });
   return out;
 }
 

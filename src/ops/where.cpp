@@ -1,6 +1,6 @@
 // Elementwise selection: where(cond, a, b), maximum(a, b), minimum(a, b), with numpy broadcasting
-// over all operands and type promotion of the values; gradients are summed back to each input's
-// shape. Written like unary.cpp: forward kernel, Node with the derivative, PyTorch's name.
+// over all operands and type promotion of the values (the engine sums each gradient back to its
+// input's shape). Written like unary.cpp: derivative, forward kernel, record().
 #include "../kernels/elementwise.hpp"
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
@@ -8,51 +8,14 @@
 
 namespace gf {
 
+using autograd::Backward;
+using autograd::Grads;
+
 namespace {
-
-using autograd::needs_grad;
-using autograd::Node;
-using autograd::SavedTensor;
-
 Tensor zero_like_scalar(const Tensor& g) { return scalar_tensor(0, g.dtype()); }
-
-// The gradient for an input of `shape` from one of the broadcast output's shape.
-Tensor reduce_grad(const Tensor& g, const Shape& shape) {
-  return g.sizes() == shape ? g : sum_to(g, shape);
-}
-
-// d where(c, a, b)/da = c, d/db = 1 - c   (summed back over broadcast dims)
-struct WhereBackward0 : Node {
-  Tensor cond;  // never requires grad
-  Shape a_shape, b_shape;
-  std::string name() const override { return "WhereBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor zero = zero_like_scalar(g[0]);
-    return {needs_grad(*this, 0) ? reduce_grad(where(cond, g[0], zero), a_shape) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(where(cond, zero, g[0]), b_shape) : Tensor()};
-  }
-};
-
-// maximum: d/da = 1 where a > b, 1/2 where a == b, else 0 (and symmetrically for b); minimum
-// likewise with a < b. The tie split matches PyTorch.
-struct MaximumBackward : Node {
-  SavedTensor a, b;
-  bool is_max = true;
-  std::string name() const override { return is_max ? "MaximumBackward0" : "MinimumBackward0"; }
-  std::vector<Tensor> apply(const std::vector<Tensor>& g) override {
-    Tensor x = a.unpack(), y = b.unpack();
-    Tensor zero = zero_like_scalar(g[0]);
-    Tensor half = where(eq(x, y), g[0] * 0.5, g[0]);
-    Tensor a_wins = is_max ? gt(x, y) : lt(x, y);
-    Tensor b_wins = is_max ? lt(x, y) : gt(x, y);
-    return {needs_grad(*this, 0) ? reduce_grad(where(b_wins, zero, half), x.sizes()) : Tensor(),
-            needs_grad(*this, 1) ? reduce_grad(where(a_wins, zero, half), y.sizes()) : Tensor()};
-  }
-  void release_saved() override { a.reset(), b.reset(); }
-};
-
 }  // namespace
 
+// d where(c, a, b)/da = c, d/db = 1 - c
 Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
   Shape shape =
       broadcast_shapes(broadcast_shapes(cond.sizes(), a0.sizes(), "where"), b0.sizes(), "where");
@@ -94,15 +57,19 @@ Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
           });
     });
   });
-  if (auto node = autograd::record<WhereBackward0>(out, {&a, &b})) {
-    node->cond = cond.detach();
-    node->a_shape = a.sizes();
-    node->b_shape = b.sizes();
-  }
+  autograd::record(out, "WhereBackward0", {a, b}, {{"condition", cond.detach()}},
+                   [](const Backward& bw, const Tensor& c) -> Grads {
+                     const Tensor& g = bw.grad();
+                     Tensor zero = zero_like_scalar(g);
+                     return {bw.needs(0) ? where(c, g, zero) : Tensor(),
+                             bw.needs(1) ? where(c, zero, g) : Tensor()};
+                   });
   return out;
 }
 
 namespace {
+// maximum: d/da = 1 where a > b, 1/2 where a == b, else 0 (and symmetrically for b); minimum
+// likewise with a < b. The tie split matches PyTorch.
 Tensor extremum(const Tensor& a0, const Tensor& b0, bool is_max) {
   const char* op = is_max ? "maximum" : "minimum";
   DType dt = promote_types(a0.dtype(), b0.dtype());
@@ -113,12 +80,17 @@ Tensor extremum(const Tensor& a0, const Tensor& b0, bool is_max) {
                             a, b, [](auto x, auto y) { return x > y || x != x ? x : y; }, op)
                       : kernels::binary(
                             a, b, [](auto x, auto y) { return x < y || x != x ? x : y; }, op);
-  if (auto node = autograd::record<MaximumBackward>(out, {&a, &b})) {
-    node->a = SavedTensor(a, false);
-    node->b = SavedTensor(b, false);
-    node->is_max = is_max;
-    node->has_saved = true;
-  }
+  autograd::record(out, is_max ? "MaximumBackward0" : "MinimumBackward0", {a, b},
+                   {{"self", a}, {"other", b}},
+                   [is_max](const Backward& bw, const Tensor& x, const Tensor& y) -> Grads {
+                     const Tensor& g = bw.grad();
+                     Tensor zero = zero_like_scalar(g);
+                     Tensor half = where(eq(x, y), g * 0.5, g);
+                     Tensor a_wins = is_max ? gt(x, y) : lt(x, y);
+                     Tensor b_wins = is_max ? lt(x, y) : gt(x, y);
+                     return {bw.needs(0) ? where(b_wins, zero, half) : Tensor(),
+                             bw.needs(1) ? where(a_wins, zero, half) : Tensor()};
+                   });
   return out;
 }
 }  // namespace
