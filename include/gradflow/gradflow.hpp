@@ -27,6 +27,7 @@
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/generator.hpp"
+#include "gradflow/op_registry.hpp"
 #include "gradflow/ops.hpp"
 #include "gradflow/shape.hpp"
 #include "gradflow/tensor.hpp"

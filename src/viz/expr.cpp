@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "gradflow/factories.hpp"
+#include "gradflow/op_registry.hpp"
 #include "gradflow/ops.hpp"
 
 namespace gf::viz {
@@ -110,13 +111,9 @@ class Parser {
       if (accept('(')) {
         Tensor arg = expr();
         if (!accept(')')) error("missing ')' after the argument of " + name);
-        if (name == "exp") return exp(arg);
-        if (name == "log") return log(arg);
-        if (name == "sigmoid") return sigmoid(arg);
-        if (name == "tanh") return tanh(arg);
-        if (name == "relu") return relu(arg);
+        if (UnaryFn f = unary_by_name(name)) return f(arg);
         pos_ = start;
-        error("unknown function '" + name + "' (known: exp, log, sigmoid, tanh, relu)");
+        error("unknown function '" + name + "' (known: " + unary_op_names() + ")");
       }
       return variable(name, start);
     }

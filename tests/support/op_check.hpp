@@ -67,6 +67,23 @@ inline InputGen away_from(double kink, double gap, double lo = -2, double hi = 2
   };
 }
 
+// Uniform in [lo, hi), at least `gap` away from every kink (clamp's two bounds).
+inline InputGen away_from_all(std::vector<double> kinks, double gap, double lo, double hi) {
+  return [=](const Shape& shape, std::size_t, Generator& gen) {
+    std::vector<double> v(shape.numel());
+    auto near = [&](double x) {
+      for (double k : kinks)
+        if (std::fabs(x - k) < gap) return true;
+      return false;
+    };
+    for (double& x : v) {
+      do x = lo + (hi - lo) * gen.uniform();
+      while (near(x));
+    }
+    return tensor(v, shape, DType::Float64);
+  };
+}
+
 struct OpCase {
   std::string name;
   OpFn fn;

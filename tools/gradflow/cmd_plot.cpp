@@ -17,22 +17,19 @@ namespace {
 namespace fs = std::filesystem;
 using TensorFn = std::function<Tensor(const Tensor&)>;
 
-// The functions --functions knows, each written with gradflow ops (so autograd can
-// differentiate them for --derivatives).
+// The functions --functions knows: every unary op of the library (gf::unary_ops()) and a few
+// formulas of the seeds, all written with gradflow ops (so --derivatives can differentiate them).
 const std::map<std::string, TensorFn>& known_functions() {
-  static const std::map<std::string, TensorFn> fns = {
-      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
-      {"tanh", [](const Tensor& x) { return tanh(x); }},
-      {"relu", [](const Tensor& x) { return relu(x); }},
-      {"exp", [](const Tensor& x) { return exp(x); }},
-      {"log", [](const Tensor& x) { return log(x); }},
-      {"softplus", [](const Tensor& x) { return log(exp(x) + 1.0); }},
-      {"square", [](const Tensor& x) { return x * x; }},
-      {"abs", [](const Tensor& x) { return abs(x); }},
-      {"identity", [](const Tensor& x) { return x * 1.0; }},
-      {"sigmoid_derivative",  // seed 000: s(1 - s)
-       [](const Tensor& x) { return sigmoid(x) * (1.0 - sigmoid(x)); }},
-  };
+  static const std::map<std::string, TensorFn> fns = [] {
+    std::map<std::string, TensorFn> m = {
+        {"softplus", [](const Tensor& x) { return log(exp(x) + 1.0); }},
+        {"identity", [](const Tensor& x) { return x * 1.0; }},
+        {"sigmoid_derivative",  // seed 000: s(1 - s)
+         [](const Tensor& x) { return sigmoid(x) * (1.0 - sigmoid(x)); }},
+    };
+    for (const UnaryOp& op : unary_ops()) m.emplace(std::string(op.name), op.fn);
+    return m;
+  }();
   return fns;
 }
 

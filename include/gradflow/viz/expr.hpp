@@ -1,6 +1,6 @@
 // A tiny expression language for drawing graphs of scalar formulas (seed 001's (x+y)*z):
-// named variables, numbers, + - * /, unary minus, parentheses and the functions exp, log,
-// sigmoid, tanh, relu. Each variable becomes a 0-d leaf that requires grad, in order of first
+// named variables, numbers, + - * /, unary minus, parentheses and every unary op of the library's
+// registry (gf::unary_ops(): exp, log, sigmoid, tanh, relu, ...). Each variable becomes a 0-d leaf that requires grad, in order of first
 // appearance, so the result can be backpropagated and drawn with make_dot.
 //
 //   auto e = gf::viz::parse_expression("(x+y)*z", {{"x", -2}, {"y", 5}, {"z", -4}});
