@@ -98,6 +98,8 @@ Tensor mean(const Tensor& x, int64_t dim, bool keepdim) {
   return reduce(x, dim, keepdim, true, "mean");
 }
 
+// sum_to(x, shape) sums x over the dims broadcasting added or stretched (the inverse of expand):
+//   d sum_to(x)/dx: the gradient is broadcast back to x's shape, expand(g, x.shape)
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (x.sizes() == shape) return x;
   std::size_t n = x.sizes().size(), k = shape.size();
@@ -116,7 +118,6 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   }
   Tensor c = out.contiguous();
   out = make_view(c, shape, contiguous_strides(shape), c.storage_offset());
-  // d sum_to(x)/dx: the gradient is broadcast back to x's shape
   autograd::record(out, "SumToBackward0", {x},
                    [shape = x.sizes()](const Tensor& g) -> Grads { return {expand(g, shape)}; });
   return out;
