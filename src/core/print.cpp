@@ -7,7 +7,6 @@
 #include <ostream>
 #include <sstream>
 
-#include "gradflow/autograd/node.hpp"
 #include "gradflow/tensor.hpp"
 
 namespace gf {
