@@ -16,7 +16,7 @@
 
 #include "command.hpp"
 #include "harness.hpp"
-#include "train_config.hpp"
+#include "training.hpp"
 
 namespace {
 

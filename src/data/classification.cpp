@@ -93,6 +93,16 @@ ClassificationData load_classification(const ClassificationSource& src) {
   else
     d.train = train_all;
   d.num_features = d.train.X.numel() / std::max<int64_t>(1, d.train.size());
+  GF_CHECK(src.expect_features == 0 || src.expect_features == d.num_features,
+           "load_classification: ", spec, " has ", d.num_features,
+           " features per sample but the model expects ", src.expect_features);
+  for (const LabeledSplit* s : {&d.train, &d.valid, &d.test})
+    for (int64_t i = 0; src.expect_classes > 0 && i < s->size(); ++i) {
+      const int64_t label = s->y.data_ptr<int64_t>()[i];  // (the splits are contiguous views)
+      GF_CHECK(label < src.expect_classes, "load_classification: ", spec, ": label ", label,
+               " is out of range for the model's ", src.expect_classes, " classes (0..",
+               src.expect_classes - 1, ")");
+    }
   if (standardize) {
     if (src.fitted && src.fitted->fitted()) {
       GF_CHECK(src.fitted->mean().numel() == d.num_features, "load_classification: ", spec, " has ",

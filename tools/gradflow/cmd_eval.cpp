@@ -11,7 +11,6 @@
 #include <iostream>
 
 #include "command.hpp"
-#include "run_files.hpp"
 #include "training.hpp"
 
 namespace gf::cli {
@@ -56,11 +55,8 @@ void run_eval(const EvalFlags& f) {
     c.csv_label_column = f.csv.csv_label_column;
     c.csv_string_labels = f.csv.csv_string_labels;
   }
-  DataSets data = load_datasets(c, &m.checkpoint.standardizer, p.num_features);
-  // every row of the file is checked, not only the part evaluated: a bad label is bad input
-  for (const Split* part : {&data.train, &data.valid, &data.test})
-    if (part->X.defined())
-      check_compatible(*part, p.num_features, p.num_classes, "--data " + c.data);
+  // every row of the file is checked, not only the test part: a bad label is bad input
+  DataSets data = load_datasets(c, &p, &m.checkpoint.standardizer);
   const Split test = as_model_input(data.test, m.sample_shape);
   train::Evaluation e = train::evaluate(*m.model, test.X, test.y, p.num_classes);
   const std::vector<std::string>& names = p.class_names;
@@ -85,7 +81,10 @@ void run_predict(const EvalFlags& f) {
   o.dtype = m.checkpoint.config.tensor_dtype();
   auto csv = data::read_csv(file, o);
   Split s{csv.features.contiguous(), Tensor()};
-  check_compatible(s, p.num_features, p.num_classes, file);
+  if (s.X.size(1) != p.num_features)
+    throw UsageError(file + " has " + std::to_string(s.X.size(1)) +
+                     " features per sample but the checkpoint's model expects " +
+                     std::to_string(p.num_features));
   if (m.checkpoint.standardizer.fitted()) s.X = m.checkpoint.standardizer.transform(s.X);
   s = as_model_input({s.X.contiguous(), Tensor()}, m.sample_shape);
   NoGradGuard no_grad;

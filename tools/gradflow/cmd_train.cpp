@@ -13,7 +13,7 @@
 #include <iostream>
 
 #include "command.hpp"
-#include "run_files.hpp"
+#include "training.hpp"
 
 #if defined(GF_CLI_HAVE_VIZ) && __has_include(<gradflow/viz/plot.hpp>)
 #include <gradflow/viz/plot.hpp>
@@ -153,11 +153,8 @@ void run_train(TrainFlags& flags) {
   }
   RunInfo& info = resumed.info;
   DataSets data =
-      load_datasets(config, flags.resume ? &resumed.standardizer : nullptr, info.num_features);
-  if (flags.resume)
-    check_compatible(data.train, info.num_features, info.num_classes, "--data " + config.data);
-  else
-    info = {data.num_features, data.num_classes, data.class_names, 0};
+      flags.resume ? load_datasets(config, &info, &resumed.standardizer) : load_datasets(config);
+  if (!flags.resume) info = {data.num_features, data.num_classes, data.class_names, 0};
   const Shape sample_shape = input_shape(config, data.num_features);
   for (Split* s : {&data.train, &data.valid, &data.test}) *s = as_model_input(*s, sample_shape);
   auto model = build_model(config, data.num_features, data.num_classes);

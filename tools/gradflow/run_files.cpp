@@ -1,10 +1,9 @@
-#include "run_files.hpp"
-
 #include <cstdio>
 #include <filesystem>
 #include <gradflow/io/atomic_file.hpp>
 
 #include "command.hpp"
+#include "training.hpp"
 
 namespace gf::cli {
 

@@ -1,5 +1,3 @@
-#include "train_config.hpp"
-
 #include "command.hpp"
 #include "training.hpp"
 

@@ -13,34 +13,16 @@ std::string default_data_spec() {
   return data::fashion_mnist_available() ? "fashion-mnist" : "synthetic";
 }
 
-DataSets load_datasets(const TrainConfig& c, const data::Standardizer* fitted, int64_t features) {
+DataSets load_datasets(const TrainConfig& c, const RunInfo* model,
+                       const data::Standardizer* fitted) {
   data::ClassificationSource src{c.data, {}, c.tensor_dtype(), c.seed, c.valid_fraction, fitted};
   src.csv.delimiter = c.csv_delimiter.empty() ? ',' : c.csv_delimiter[0];
   src.csv.label_column = c.csv_label_column;
   src.csv.string_labels = c.csv_string_labels;
+  if (model) src.expect_features = model->num_features, src.expect_classes = model->num_classes;
   DataSets d = data::load_classification(src);
   for (const auto& w : d.warnings) std::cerr << "warning: " << w << "\n";
-  if (fitted && d.num_features != features)
-    throw UsageError("--data " + c.data + " has " + std::to_string(d.num_features) +
-                     " features per sample but the checkpoint's model expects " +
-                     std::to_string(features));
   return d;
-}
-
-void check_compatible(const Split& s, int64_t num_features, int64_t num_classes,
-                      const std::string& what) {
-  const int64_t features = s.X.dim() >= 2 ? s.X.numel() / std::max<int64_t>(1, s.X.size(0)) : 0;
-  if (features != num_features)
-    throw UsageError(what + " has " + std::to_string(features) +
-                     " features per sample but the checkpoint's model expects " +
-                     std::to_string(num_features));
-  if (!s.y.defined()) return;
-  const Tensor y = s.y.contiguous();
-  for (int64_t i = 0; i < y.numel(); ++i)
-    if (y.data_ptr<int64_t>()[i] >= num_classes)
-      throw UsageError(what + ": label " + std::to_string(y.data_ptr<int64_t>()[i]) +
-                       " is out of range for the checkpoint's " + std::to_string(num_classes) +
-                       " classes (0.." + std::to_string(num_classes - 1) + ")");
 }
 
 const train::ModelEntry& find_model(const std::string& name) {

@@ -33,6 +33,9 @@ struct ClassificationSource {
   uint64_t seed = 0;
   double valid_fraction = 0.1;
   const Standardizer* fitted = nullptr;
+  // A model's sizes the data must meet (0: no check): features per sample, and every label of
+  // every part below expect_classes.
+  int64_t expect_features = 0, expect_classes = 0;
 };
 
 struct LabeledSplit {
