@@ -156,6 +156,9 @@ TEST_F(CliInput, SmallerMessages) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("--momentum applies to --optimizer sgd only"), std::string::npos)
       << r.output;
+  r = run_cli("plot --metrics m.csv --range=-1,1");  // a --functions flag with --metrics
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("--metrics excludes --range"), std::string::npos) << r.output;
   r = run_cli("train --model softmax --hidden 8" + quick() + out("h"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("--hidden does not apply to --model softmax"), std::string::npos)

@@ -7,15 +7,11 @@
 #include <functional>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/nn/functional.hpp>
+#include <gradflow/viz/trace.hpp>
 #include <iostream>
 #include <string>
 
 #include "command.hpp"
-
-#if defined(GF_CLI_HAVE_VIZ) && __has_include(<gradflow/viz/trace.hpp>)
-#include <gradflow/viz/trace.hpp>
-#define GF_DEMO_HAVE_TRACE 1
-#endif
 
 namespace gf::cli {
 namespace {
@@ -25,15 +21,9 @@ bool g_trace = false;
 // Runs backward, with every node it runs printed when --trace was given.
 using Names = std::vector<std::pair<std::string, Tensor>>;
 void run_backward(const std::function<void()>& backward, Names names = {}) {
-#ifdef GF_DEMO_HAVE_TRACE
-  if (g_trace) {
-    std::cout << "  backward pass, node by node:\n";
-    autograd::TraceGuard guard(std::cout, std::move(names));
-    return backward();
-  }
-#else
-  if (g_trace) std::cout << "  (--trace needs the viz library in this build)\n";
-#endif
+  if (!g_trace) return backward();
+  std::cout << "  backward pass, node by node:\n";
+  autograd::TraceGuard guard(std::cout, std::move(names));
   backward();
 }
 

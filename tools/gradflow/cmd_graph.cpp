@@ -151,16 +151,8 @@ void setup(CLI::App& app) {
   cmd->callback([flags] {
     if (flags->expr.empty() && flags->expr_file.empty() && flags->model.empty())
       throw UsageError("graph: give --expr \"(x+y)*z\", --expr-file FILE or --model softmax|mlp");
-    try {
-      if (!flags->expr.empty() || !flags->expr_file.empty())
-        run_expr(*flags);
-      else
-        run_model(*flags);
-    } catch (const UsageError&) {
-      throw;
-    } catch (const gf::Error& e) {
-      throw UsageError(e.what());
-    }
+    // (a gf::Error from viz exits 2 with its message, like a UsageError)
+    flags->expr.empty() && flags->expr_file.empty() ? run_model(*flags) : run_expr(*flags);
   });
 }
 

@@ -110,38 +110,33 @@ void run_metrics(const PlotFlags& f) {
 }
 
 void setup(CLI::App& app) {
-  auto flags = std::make_shared<PlotFlags>();
+  auto f = std::make_shared<PlotFlags>();
   auto* cmd = app.add_subcommand("plot", "Plot functions, or redraw a run's training pictures");
-  auto* fns = cmd->add_option("--functions", flags->functions, "Comma-separated: " + known_names());
-  auto* metrics = cmd->add_option("--metrics", flags->metrics,
+  cmd->option_defaults()->always_capture_default();
+  auto* fns = cmd->add_option("--functions", f->functions, "Comma-separated: " + known_names());
+  auto* metrics = cmd->add_option("--metrics", f->metrics,
                                   "A run's metrics.csv: redraw curves.png and confusion.png");
   fns->excludes(metrics);
-  cmd->add_option("--range", flags->range, "start,end of x (write --range=-10,10)")
-      ->capture_default_str();
-  cmd->add_option("--points", flags->points, "Samples over the range")->capture_default_str();
-  cmd->add_flag("--log-y", flags->log_y, "Log scale on y");
-  cmd->add_flag("--derivatives", flags->derivatives,
-                "One function with its first and second derivative (autograd)");
-  cmd->add_option("--title", flags->title, "Plot title");
-  cmd->add_option("--width", flags->width, "Image width in pixels");
-  cmd->add_option("--height", flags->height, "Image height in pixels");
-  cmd->add_option("--out", flags->out, "Picture to write (.png or .svg)")->capture_default_str();
-  cmd->add_option("--out-dir", flags->out_dir,
-                  "--metrics: folder for curves.png/confusion.png (default: the run folder)");
-  cmd->callback([flags] {
-    if (flags->functions.empty() && flags->metrics.empty())
+  // The flags of one mode are refused in the other (CLI11: "--range excludes --metrics").
+  for (CLI::Option* o :
+       {cmd->add_option("--range", f->range, "start,end of x (write --range=-10,10)"),
+        cmd->add_option("--points", f->points, "Samples over the range"),
+        cmd->add_flag("--log-y", f->log_y, "Log scale on y"),
+        cmd->add_flag("--derivatives", f->derivatives,
+                      "One function with its first and second derivative (autograd)"),
+        cmd->add_option("--title", f->title, "Plot title"),
+        cmd->add_option("--width", f->width, "Image width in pixels"),
+        cmd->add_option("--height", f->height, "Image height in pixels"),
+        cmd->add_option("--out", f->out, "Picture to write (.png or .svg)")})
+    o->excludes(metrics);
+  cmd->add_option("--out-dir", f->out_dir,
+                  "--metrics: folder for the pictures (default: the run's)")
+      ->excludes(fns);
+  cmd->callback([f] {  // (gf::Error from viz: exit 2 with its message)
+    if (f->functions.empty() && f->metrics.empty())
       throw UsageError(
           "plot: give --functions sigmoid,tanh,relu or --metrics runs/NAME/metrics.csv");
-    try {
-      if (!flags->functions.empty())
-        run_functions(*flags);
-      else
-        run_metrics(*flags);
-    } catch (const UsageError&) {
-      throw;
-    } catch (const gf::Error& e) {
-      throw UsageError(e.what());
-    }
+    f->functions.empty() ? run_metrics(*f) : run_functions(*f);
   });
 }
 

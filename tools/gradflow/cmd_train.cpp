@@ -10,15 +10,11 @@
 #include <cstring>
 #include <filesystem>
 #include <gradflow/io/atomic_file.hpp>
+#include <gradflow/viz/plot.hpp>
 #include <iostream>
 
 #include "command.hpp"
 #include "training.hpp"
-
-#if defined(GF_CLI_HAVE_VIZ) && __has_include(<gradflow/viz/plot.hpp>)
-#include <gradflow/viz/plot.hpp>
-#define GF_TRAIN_HAVE_PLOTS 1
-#endif
 
 namespace gf::cli {
 namespace {
@@ -91,7 +87,6 @@ bool write_outputs(const fs::path& out, const train::Progress& p,
       csv += "," + std::to_string(confusion.data_ptr<int64_t>()[i * confusion.size(1) + j]);
   }
   io::write_file_atomic((out / "confusion.csv").string(), csv + "\n");
-#ifdef GF_TRAIN_HAVE_PLOTS
   if (!plots) return true;
   try {
     std::vector<viz::MetricsRow> rows;
@@ -106,9 +101,6 @@ bool write_outputs(const fs::path& out, const train::Progress& p,
     std::cerr << "gradflow: plots not drawn: " << e.what() << "\n";
     return false;
   }
-#else
-  (void)plots, (void)p;
-#endif
   return true;
 }
 
@@ -158,8 +150,9 @@ void run_train(TrainFlags& flags) {
   const Shape sample_shape = input_shape(config, data.num_features);
   for (Split* s : {&data.train, &data.valid, &data.test}) *s = as_model_input(*s, sample_shape);
   auto model = build_model(config, data.num_features, data.num_classes);
-  auto optimizer = make_optimizer(config, model->parameters());
-  auto scheduler = make_scheduler(config, *optimizer);
+  auto optimizer = train::make_optimizer(config.optimizer, model->parameters(),
+                                         {config.lr, config.momentum, config.weight_decay});
+  auto scheduler = train::make_scheduler(config.schedule, *optimizer, config.epochs);
   data::DataLoader loader(data::TensorDataset(data.train.X, data.train.y),
                           {config.batch_size, /*shuffle=*/true, /*drop_last=*/false, config.seed});
   train::Trainer trainer{*model,           *optimizer,   scheduler.get(), loader,

@@ -30,15 +30,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   } catch (const gf::cli::ExitStatus& e) {
     return e.code;
-  } catch (const gf::cli::UsageError& e) {
+  } catch (const std::exception& e) {  // bad input (UsageError, gf::Error): 2, else 1
     std::cerr << "gradflow: " << e.what() << "\n";
-    return 2;
-  } catch (const gf::Error& e) {
-    std::cerr << "gradflow: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "gradflow: " << e.what() << "\n";
-    return 1;
+    return dynamic_cast<const gf::cli::UsageError*>(&e) || dynamic_cast<const gf::Error*>(&e) ? 2
+                                                                                              : 1;
   }
   return 0;
 }

@@ -8,25 +8,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, data, csv_delimiter
                                                 batch_size, lr, optimizer, momentum, weight_decay,
                                                 schedule, seed, dtype, valid_fraction)
 
-namespace {
-bool valid_utf8(const std::string& s) {
-  try {
-    (void)nlohmann::json(s).dump();
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
-}  // namespace
-
 std::string dump_json(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
   nlohmann::json j = c;
-  if (!valid_utf8(c.data))  // readable (U+FFFD for the bad bytes) and exact
+  try {
+    (void)nlohmann::json(c.data).dump();
+  } catch (const nlohmann::json::exception&) {  // not UTF-8: readable (U+FFFD) and exact
     j["data_bytes"] = std::vector<unsigned char>(c.data.begin(), c.data.end());
+  }
   return j;
 }
 

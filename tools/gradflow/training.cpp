@@ -52,26 +52,13 @@ std::shared_ptr<nn::Module> build_model(const TrainConfig& c, int64_t features, 
 }
 
 Shape input_shape(const TrainConfig& c, int64_t features) {
-  try {
-    return train::input_shape(find_model(c.model), features);
-  } catch (const gf::Error& e) {
-    throw UsageError(std::string("--model: ") + e.what());
-  }
+  return train::input_shape(find_model(c.model), features);  // gf::Error: exit 2
 }
 
 Split as_model_input(const Split& s, const Shape& sample_shape) {
   Shape shape = sample_shape;
   shape.insert(0, s.size());
   return {s.X.defined() ? s.X.reshape(shape) : s.X, s.y};
-}
-
-std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& c,
-                                                 const std::vector<Tensor>& parameters) {
-  return train::make_optimizer(c.optimizer, parameters, {c.lr, c.momentum, c.weight_decay});
-}
-
-std::unique_ptr<optim::LRScheduler> make_scheduler(const TrainConfig& c, optim::Optimizer& o) {
-  return train::make_scheduler(c.schedule, o, c.epochs);
 }
 
 }  // namespace gf::cli

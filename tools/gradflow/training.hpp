@@ -56,7 +56,7 @@ nlohmann::json to_json(const TrainConfig& c);
 TrainConfig config_from_json(const nlohmann::json& j, const std::string& source);
 std::string dump_json(const nlohmann::json& j, int indent = -1);
 
-// The train flags, bound to a config (defaults are the default recipe).
+// The train flags, bound to a config.
 struct TrainFlags {
   TrainConfig config;
   std::string hidden_text = "256,128";
@@ -81,9 +81,7 @@ void finish_flags(TrainFlags& flags);
 TrainConfig merge_resume_config(const TrainFlags& flags, const TrainConfig& saved,
                                 const std::string& checkpoint);
 
-// The default --data: fashion-mnist when Debian's dataset-fashion-mnist is installed, else
-// synthetic.
-std::string default_data_spec();
+std::string default_data_spec();  // fashion-mnist when installed, else synthetic
 
 using Split = data::LabeledSplit;
 using DataSets = data::ClassificationData;
@@ -96,13 +94,10 @@ DataSets load_datasets(const TrainConfig& config, const RunInfo* model = nullptr
 const train::ModelEntry& find_model(const std::string& name);
 std::vector<std::string> model_list();
 using train::model_names;
-// The model, optimizer and schedule a config describes; the model's parameters are drawn after
-// seeding with config.seed. UsageError when training it would not fit in this machine's memory.
+// The model a config describes, its parameters drawn after seeding with config.seed. UsageError
+// when training it would not fit in this machine's memory.
 std::shared_ptr<nn::Module> build_model(const TrainConfig& config, int64_t features,
                                         int64_t classes);
-std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& config,
-                                                 const std::vector<Tensor>& parameters);
-std::unique_ptr<optim::LRScheduler> make_scheduler(const TrainConfig& c, optim::Optimizer& o);
 // The per-sample shape the config's model wants ({F} or {1, H, W}) and a split viewed in it.
 Shape input_shape(const TrainConfig& config, int64_t features);
 Split as_model_input(const Split& s, const Shape& sample_shape);
