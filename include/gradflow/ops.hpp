@@ -9,6 +9,9 @@
 namespace gf {
 
 // ---- arithmetic (src/ops/arithmetic.cpp) ----
+// Broadcast like numpy; dtypes promote like torch (Int64 with a float or a fractional number gives
+// the float; Int64 / Int64 is true division in the default float dtype). AddBackward0 …
+// DivBackward0, NegBackward0; the gradient is summed back over broadcast dims.
 Tensor add(const Tensor& a, const Tensor& b);
 Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
@@ -29,6 +32,9 @@ Tensor operator*(double a, const Tensor& b);
 Tensor operator/(double a, const Tensor& b);
 
 // ---- unary math (src/ops/unary.cpp) ----
+// Int64 input to exp/log/log1p/sqrt/sigmoid/tanh gives the default float dtype. At kinks, as
+// torch: relu'(0) = 0, abs'(0) = 0, clamp' = 1 on [lo, hi] bounds included, sign' = 0, sqrt'(0) =
+// inf; maximum/minimum split a tie ½ each. grad_fn: ExpBackward0, ReluBackward0, …
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
@@ -47,6 +53,7 @@ Tensor maximum(const Tensor& a, const Tensor& b);    // elementwise, broadcastin
 Tensor minimum(const Tensor& a, const Tensor& b);
 
 // ---- comparisons, not differentiable; return Int64 0/1 (src/ops/compare.cpp) ----
+// Broadcast and promote like arithmetic; the result never requires grad.
 Tensor eq(const Tensor& a, const Tensor& b);
 Tensor ne(const Tensor& a, const Tensor& b);
 Tensor lt(const Tensor& a, const Tensor& b);
@@ -75,6 +82,9 @@ Tensor operator<=(const Tensor& a, double b);
 Tensor operator>=(const Tensor& a, double b);
 
 // ---- reductions (src/ops/reduction.cpp) ----
+// sum keeps the dtype (Int64 stays Int64); mean needs a float input (torch's message otherwise).
+// max over all elements splits its gradient evenly among ties (MaxBackward1); max over a dim
+// sends it to the first maximal index (MaxBackward0); NaN counts as the largest.
 Tensor sum(const Tensor& x);
 Tensor sum(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor& x);
@@ -92,6 +102,8 @@ Tensor argmin(const Tensor& x);
 Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // ---- views and shape (src/ops/shape.cpp) ----
+// Views share storage (reshape copies only when the strides forbid a view); each backward maps
+// the gradient back to the input's shape (TransposeBackward0, ViewBackward0, ExpandBackward0, …).
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1);
 Tensor t(const Tensor& x);
 Tensor permute(const Tensor& x, const Shape& dims);
@@ -104,12 +116,16 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
 Tensor select(const Tensor& x, int64_t dim, int64_t index);
 
 // ---- indexing and joining (src/ops/indexing.cpp) ----
+// index tensors are Int64; out-of-range indices throw gf::Error naming the index. Repeated indices
+// accumulate their gradients (GatherBackward0 scatters with an add); cat promotes dtypes.
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 
 // ---- linear algebra (src/ops/matmul.cpp) ----
+// Both operands must have the same float dtype (torch's rule). Transposed operands reach BLAS as
+// flags, never copies; dL/dA = G Bᵀ, dL/dB = Aᵀ G (MmBackward0, AddmmBackward0, BmmBackward0).
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and batched 3-D like torch.matmul
 Tensor mm(const Tensor& a, const Tensor& b);      // 2-D x 2-D (MmBackward0)
 Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);  // bias + a b (AddmmBackward0)
@@ -117,6 +133,8 @@ Tensor outer(const Tensor& a, const Tensor& b);
 Tensor dot(const Tensor& a, const Tensor& b);
 
 // ---- softmax family (src/ops/softmax.cpp) ----
+// One numerically stable pass over `dim` (the row max subtracted first); Int64 is promoted.
+// dL/dx = s ⊙ (g − Σ_dim g ⊙ s) for softmax (SoftmaxBackward0), g − softmax Σ_dim g for log_softmax.
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim = false);
