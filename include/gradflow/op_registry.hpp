@@ -1,6 +1,7 @@
 // Ops by name, for programs that take an op's name as text: the expression parser
 // (gf::viz::parse_expression), `gradflow plot --functions`, and the op table's tests. One list in
-// the library (src/ops/registry.cpp), so a new unary op is known everywhere once it is added there.
+// the library: each op file lists its unary ops beside their definitions (src/ops/registry.hpp),
+// so a new unary op is known everywhere once its file lists it.
 //
 //   if (gf::UnaryFn f = gf::unary_by_name("tanh")) y = f(x);
 //   gf::unary_op_names();   // "abs, exp, log, ..." (sorted), for error messages and --help

@@ -4,6 +4,7 @@
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+#include "registry.hpp"
 
 namespace gf {
 
@@ -86,5 +87,11 @@ Tensor operator+(double a, const Tensor& b) { return add(wrap_scalar(b, a), b); 
 Tensor operator-(double a, const Tensor& b) { return sub(wrap_scalar(b, a), b); }
 Tensor operator*(double a, const Tensor& b) { return mul(wrap_scalar(b, a), b); }
 Tensor operator/(double a, const Tensor& b) { return div(wrap_scalar(b, a), b); }
+
+// This file's unary ops by name, for gf::unary_ops().
+std::span<const UnaryOp> detail::arithmetic_unary_ops() {
+  static constexpr UnaryOp ops[] = {{"neg", [](const Tensor& x) { return neg(x); }}};
+  return ops;
+}
 
 }  // namespace gf

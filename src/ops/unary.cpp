@@ -15,6 +15,7 @@
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+#include "registry.hpp"
 
 namespace gf {
 
@@ -237,6 +238,23 @@ Tensor clamp(const Tensor& x0, double lo, double hi) {
                      return {clamp_backward(g, x, lo, hi)};
                    });
   return out;
+}
+
+// This file's unary ops by name, for gf::unary_ops() (the expression parser, gradflow plot).
+std::span<const UnaryOp> detail::math_unary_ops() {
+  static constexpr UnaryOp ops[] = {
+      {"abs", [](const Tensor& x) { return abs(x); }},
+      {"exp", [](const Tensor& x) { return exp(x); }},
+      {"log", [](const Tensor& x) { return log(x); }},
+      {"log1p", [](const Tensor& x) { return log1p(x); }},
+      {"relu", [](const Tensor& x) { return relu(x); }},
+      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+      {"sign", [](const Tensor& x) { return sign(x); }},
+      {"sqrt", [](const Tensor& x) { return sqrt(x); }},
+      {"square", [](const Tensor& x) { return square(x); }},
+      {"tanh", [](const Tensor& x) { return tanh(x); }},
+  };
+  return ops;
 }
 
 }  // namespace gf

@@ -25,8 +25,9 @@
 //   2. Add the same row to tests/reference/ops.txt: the test OpTable.MatchesOpsTxt fails and
 //      prints the exact line to paste.
 //   3. Run /usr/bin/python3 tests/reference/op_table.py and commit the regenerated op_table.json.
-//   4. A unary op that takes one tensor also goes into src/ops/registry.cpp (the expression
-//      parser and `gradflow plot` then know it).
+//   4. A unary op that takes one tensor also goes into its file's list of unary ops by name (the
+//      end of src/ops/unary.cpp; src/ops/registry.hpp): the expression parser and
+//      `gradflow plot` then know it.
 // In `torch`, x0, x1, ... are the inputs; torch, F (torch.nn.functional) and math are in scope.
 #pragma once
 #include <string>
