@@ -51,6 +51,8 @@ Tensor sign(const Tensor& x);                        // -1, 0 or 1 (SignBackward
 Tensor square(const Tensor& x);                      // pow(x, 2)
 Tensor maximum(const Tensor& a, const Tensor& b);    // elementwise, broadcasting; ties split 1/2
 Tensor minimum(const Tensor& a, const Tensor& b);
+// log(1 + exp(βx)) / β, and x itself where βx > threshold (like torch.nn.functional.softplus)
+Tensor softplus(const Tensor& x, double beta = 1, double threshold = 20);
 
 // ---- comparisons, not differentiable; return Int64 0/1 (src/ops/compare.cpp) ----
 // Broadcast and promote like arithmetic; the result never requires grad.

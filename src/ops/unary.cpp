@@ -218,6 +218,22 @@ Tensor tanh(const Tensor& x0) {
   return out;
 }
 
+// softplus(x) = log(1 + exp(βx)) / β  (x where βx > threshold, like PyTorch)
+//   d softplus(x)/dx = σ(βx)   (1 where βx > threshold)
+Tensor softplus(const Tensor& x0, double beta, double threshold) {
+  Tensor x = to_floating(x0);
+  Tensor out = kernels::unary(x, [=](auto v) {
+    using T = decltype(v);
+    T bx = v * static_cast<T>(beta);
+    return bx > static_cast<T>(threshold) ? v : static_cast<T>(std::log1p(std::exp(bx)) / beta);
+  });
+  autograd::record(out, "SoftplusBackward0", {x}, {{"self", x}},
+                   [beta, threshold](const Tensor& g, const Tensor& x) -> Grads {
+                     return {where(gt(x * beta, threshold), g, g * sigmoid(x * beta))};
+                   });
+  return out;
+}
+
 // d clamp(x, lo, hi)/dx = 1 where lo <= x <= hi, else 0 (1 at the bounds, like PyTorch)
 Tensor clamp(const Tensor& x0, double lo, double hi) {
   GF_CHECK(!std::isnan(lo) && !std::isnan(hi), "clamp: bounds must not be NaN, got min=", lo,
@@ -250,6 +266,7 @@ std::span<const UnaryOp> detail::math_unary_ops() {
       {"relu", [](const Tensor& x) { return relu(x); }},
       {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
       {"sign", [](const Tensor& x) { return sign(x); }},
+      {"softplus", [](const Tensor& x) { return softplus(x); }},
       {"sqrt", [](const Tensor& x) { return sqrt(x); }},
       {"square", [](const Tensor& x) { return square(x); }},
       {"tanh", [](const Tensor& x) { return tanh(x); }},
