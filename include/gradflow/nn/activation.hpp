@@ -9,8 +9,15 @@ namespace gf::nn {
 
 class ReLU : public Module {
  public:
-  ReLU() : Module("ReLU") {}
+  // inplace only changes the printing ("ReLU(inplace=True)", as torchvision's models print);
+  // the result is always a new tensor (the same values and gradients).
+  explicit ReLU(bool inplace = false) : Module("ReLU"), inplace_(inplace) {}
   Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override { return inplace_ ? "inplace=True" : ""; }
+  bool inplace() const { return inplace_; }
+
+ private:
+  bool inplace_ = false;
 };
 
 class Sigmoid : public Module {

@@ -12,6 +12,8 @@
 #pragma once
 #include <cstdint>
 
+#include "gradflow/nn/functional/conv.hpp"
+#include "gradflow/nn/functional/pool.hpp"
 #include "gradflow/nn/reduction.hpp"
 #include "gradflow/ops.hpp"
 #include "gradflow/tensor.hpp"
