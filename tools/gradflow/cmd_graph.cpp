@@ -1,7 +1,9 @@
 // `gradflow graph`: draws a backward graph the way torchviz's make_dot does (seed 001).
 //   gradflow graph --expr "(x+y)*z" [--values x=-2,y=5,z=-4] --out graph.svg
 //   gradflow graph --expr-file formula.txt --out graph.dot   (formulas too long for a command line)
-//   gradflow graph --model softmax|mlp [--hidden 256,128] --out graph.svg
+//   gradflow graph --model softmax|mlp|cnn|lenet5 [--hidden 256,128] --out graph.svg
+//   gradflow graph --model alexnet --out alexnet.svg   (seed 001: make_dot(AlexNet()(x)), x of
+//                                                       1 x 3 x 227 x 227)
 // The picture goes through Graphviz (gf::viz::render); --dot/--json also write the graph as text.
 #include <cctype>
 #include <gradflow/gradflow.hpp>
@@ -93,7 +95,26 @@ void run_expr(GraphFlags& f) {
   write_outputs(f, {e.result}, e.variables);
 }
 
+// Seed 001's cell: the graph of torchvision's AlexNet()(x) for x of batch x 3 x 227 x 227, its
+// parameters named as in named_parameters ("features.0.weight", ...).
+void run_alexnet(const GraphFlags& f) {
+  if (f.batch <= 0) throw UsageError("--batch must be positive");
+  manual_seed(0);
+  models::AlexNet model;
+  Tensor logits = model.forward(randn({f.batch, 3, 227, 227}));
+  std::cout << model.repr() << "\nlogits " << logits.sizes() << "  (" << logits.grad_fn_name()
+            << ")\n";
+  write_outputs(f, {logits}, model.named_parameters());
+}
+
+std::vector<std::string> graph_models() {
+  std::vector<std::string> names = model_list();
+  names.push_back("alexnet");
+  return names;
+}
+
 void run_model(const GraphFlags& f) {
+  if (f.model == "alexnet") return run_alexnet(f);
   if (f.inputs <= 0 || f.classes <= 1 || f.batch <= 0)
     throw UsageError("--inputs, --classes and --batch must be positive (classes at least 2)");
   TrainConfig config;  // seed 0, float32
@@ -118,8 +139,9 @@ void setup(CLI::App& app) {
   auto* expr_file = cmd->add_option("--expr-file", flags->expr_file,
                                     "Read the --expr formula from this file (up to 64 MiB)");
   auto* model =
-      cmd->add_option("--model", flags->model, model_names(" | ") + ": its training graph")
-          ->check(CLI::IsMember(model_list()));
+      cmd->add_option("--model", flags->model,
+                      model_names(" | ") + ": its training graph; alexnet: AlexNet()(x) (seed 001)")
+          ->check(CLI::IsMember(graph_models()));
   expr->excludes(model);
   expr->excludes(expr_file);
   expr_file->excludes(model);

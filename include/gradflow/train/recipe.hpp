@@ -32,7 +32,7 @@ struct ModelEntry {
   // Parameters come from the default generator (seed it first).
   std::function<std::shared_ptr<nn::Module>(const ModelOptions&)> build;
 };
-// softmax (Linear(F, C)), mlp (Linear, ReLU, ..., Linear).
+// softmax (Linear(F, C)), mlp (Linear, ReLU, ..., Linear), cnn and lenet5 (1 x S x S images).
 const std::vector<ModelEntry>& models();
 const ModelEntry* find_model(const std::string& name);  // nullptr when there is none
 std::string model_names(const std::string& separator = ", ");
