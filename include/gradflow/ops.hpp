@@ -1,6 +1,12 @@
 // Differentiable ops as free functions, named as in torch::. Each lives with its backward in one
 // file under src/ops/ (the file is named in the comment of each group). Elementwise binary ops
 // broadcast like numpy; the gradient is summed back over broadcast dims.
+//
+// The contract of every op below: a grad_fn (named as PyTorch names it, listed per group) is
+// recorded only when an input requires grad and grad mode is on; each backward is written with
+// differentiable ops, so create_graph gives second derivatives (docs/derivatives.md has every
+// formula); bad shapes, dims or indices throw gf::Error naming the op and the values. Dtypes
+// promote as in PyTorch: Int64 with a float gives the float, Float32 with Float64 gives Float64.
 #pragma once
 #include <vector>
 
@@ -9,9 +15,10 @@
 namespace gf {
 
 // ---- arithmetic (src/ops/arithmetic.cpp) ----
-// Broadcast like numpy; dtypes promote like torch (Int64 with a float or a fractional number gives
-// the float; Int64 / Int64 is true division in the default float dtype). AddBackward0 …
-// DivBackward0, NegBackward0; the gradient is summed back over broadcast dims.
+// Broadcasting and promotion as above; a number takes the tensor's dtype (a fractional number
+// meets Int64 in the default float dtype), and Int64 / Int64 divides in the default float dtype.
+// d(a±b) = (1, ±1), d(ab) = (b, a), d(a/b) = (1/b, −a/b²). grad_fn: AddBackward0, SubBackward0,
+// MulBackward0, DivBackward0, NegBackward0 (a number operand is a saved 0-d tensor).
 Tensor add(const Tensor& a, const Tensor& b);
 Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
@@ -31,10 +38,17 @@ Tensor operator-(double a, const Tensor& b);
 Tensor operator*(double a, const Tensor& b);
 Tensor operator/(double a, const Tensor& b);
 
-// ---- unary math (src/ops/unary.cpp) ----
-// Int64 input to exp/log/log1p/sqrt/sigmoid/tanh gives the default float dtype. At kinks, as
-// torch: relu'(0) = 0, abs'(0) = 0, clamp' = 1 on [lo, hi] bounds included, sign' = 0, sqrt'(0) =
-// inf; maximum/minimum split a tie ½ each. grad_fn: ExpBackward0, ReluBackward0, …
+// ---- unary math (src/ops/unary.cpp; where, maximum, minimum: src/ops/where.cpp) ----
+// Int64 input promotes to the default float dtype for exp, log, log1p, sqrt, sigmoid, tanh,
+// softplus and pow by a number; abs, sign, relu, square and clamp with integral bounds keep it.
+// At kinks, as torch: abs′(0) = 0, relu′(0) = 0, sign′ = 0, sqrt′(0) = inf, clamp′ = 1 on
+// [lo, hi] (bounds included) and 0 outside; pow(x, p) by a tensor: d/dp = x^p log x, taken as 0
+// where x = 0 and p ≥ 0. maximum/minimum split the gradient ½–½ on ties (NaN wins the forward);
+// where(c, a, b) sends g to a where c and to b elsewhere (c gets none). grad_fn: ExpBackward0,
+// LogBackward0, Log1PBackward0, SqrtBackward0, AbsBackward0, SignBackward0, PowBackward0 (number
+// exponent and square), PowBackward1 (tensor exponent), ReluBackward0, SigmoidBackward0,
+// TanhBackward0, ClampBackward1, SoftplusBackward0, WhereBackward0, MaximumBackward0,
+// MinimumBackward0.
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
@@ -55,7 +69,8 @@ Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor softplus(const Tensor& x, double beta = 1, double threshold = 20);
 
 // ---- comparisons, not differentiable; return Int64 0/1 (src/ops/compare.cpp) ----
-// Broadcast and promote like arithmetic; the result never requires grad.
+// Both sides broadcast and are compared in their promoted dtype; the result never requires grad
+// (no grad_fn). NaN is unequal to everything, itself included.
 Tensor eq(const Tensor& a, const Tensor& b);
 Tensor ne(const Tensor& a, const Tensor& b);
 Tensor lt(const Tensor& a, const Tensor& b);
@@ -83,10 +98,14 @@ Tensor operator>(const Tensor& a, double b);
 Tensor operator<=(const Tensor& a, double b);
 Tensor operator>=(const Tensor& a, double b);
 
-// ---- reductions (src/ops/reduction.cpp) ----
-// sum keeps the dtype (Int64 stays Int64); mean needs a float input (torch's message otherwise).
-// max over all elements splits its gradient evenly among ties (MaxBackward1); max over a dim
-// sends it to the first maximal index (MaxBackward0); NaN counts as the largest.
+// ---- reductions (src/ops/reduction.cpp; max, min, argmax, argmin: src/ops/max.cpp) ----
+// sum keeps the dtype (Int64 stays Int64); mean needs a floating dtype. dim may be negative;
+// keepdim keeps it with size 1. d sum = 1 and d mean = 1/n, broadcast back. max/min over all
+// elements share the gradient evenly among ties (NaN propagates and counts as the extreme); along
+// a dim they return values only and the gradient goes to the first index reaching the extreme
+// (the index argmax/argmin return). grad_fn: SumBackward0/MeanBackward0 (all elements),
+// SumBackward1/MeanBackward1 (a dim), MaxBackward1/MinBackward1 (all), MaxBackward0/MinBackward0
+// (a dim), SumToBackward0.
 Tensor sum(const Tensor& x);
 Tensor sum(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor& x);
@@ -104,8 +123,11 @@ Tensor argmin(const Tensor& x);
 Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // ---- views and shape (src/ops/shape.cpp) ----
-// Views share storage (reshape copies only when the strides forbid a view); each backward maps
-// the gradient back to the input's shape (TransposeBackward0, ViewBackward0, ExpandBackward0, …).
+// Views share storage (no copy, the dtype kept); reshape of a non-contiguous tensor copies
+// (UnsafeViewBackward0). The gradient is mapped back: transposed or permuted back, reshaped,
+// summed over expanded dims, placed into zeros for slice and select. grad_fn: TransposeBackward0,
+// TBackward0, PermuteBackward0, ViewBackward0 (reshape, flatten), UnsqueezeBackward0,
+// SqueezeBackward1, ExpandBackward0, SliceBackward0, SelectBackward0.
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1);
 Tensor t(const Tensor& x);
 Tensor permute(const Tensor& x, const Shape& dims);
@@ -118,16 +140,22 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
 Tensor select(const Tensor& x, int64_t dim, int64_t index);
 
 // ---- indexing and joining (src/ops/indexing.cpp) ----
-// index tensors are Int64; out-of-range indices throw gf::Error naming the index. Repeated indices
-// accumulate their gradients (GatherBackward0 scatters with an add); cat promotes dtypes.
+// Indices are Int64; one out of range is a gf::Error naming the op, the index and the size.
+// cat and stack promote to a common dtype (each gradient is cast back to its input's). The
+// backward of gather and index_select adds into zeros (repeated indices accumulate).
+// grad_fn: GatherBackward0, IndexSelectBackward0, CatBackward0, StackBackward0.
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 
 // ---- linear algebra (src/ops/matmul.cpp) ----
-// Both operands must have the same float dtype (torch's rule). Transposed operands reach BLAS as
-// flags, never copies; dL/dA = G Bᵀ, dL/dB = Aᵀ G (MmBackward0, AddmmBackward0, BmmBackward0).
+// Both operands must have the same dtype (no promotion); matmul follows torch.matmul (a 1-D
+// operand gains and loses a unit dim, 3-D batches with a broadcast batch dim). dL/dA = G Bᵀ and
+// dL/dB = Aᵀ G, each computed only when that operand needs it; transposed operands (W.t()) go to
+// BLAS as flags, never copied. grad_fn: MmBackward0, AddmmBackward0, BmmBackward0, DotBackward0;
+// matmul records the op of the path it takes (3-D · 2-D: ViewBackward0 over MmBackward0), outer
+// is MulBackward0.
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and batched 3-D like torch.matmul
 Tensor mm(const Tensor& a, const Tensor& b);      // 2-D x 2-D (MmBackward0)
 Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);  // bias + a b (AddmmBackward0)
@@ -135,8 +163,10 @@ Tensor outer(const Tensor& a, const Tensor& b);
 Tensor dot(const Tensor& a, const Tensor& b);
 
 // ---- softmax family (src/ops/softmax.cpp) ----
-// One numerically stable pass over `dim` (the row max subtracted first); Int64 is promoted.
-// dL/dx = s ⊙ (g − Σ_dim g ⊙ s) for softmax (SoftmaxBackward0), g − softmax Σ_dim g for log_softmax.
+// Int64 promotes to the default float dtype; each is one numerically stable pass per row
+// (logits of ±1000 give neither inf nor NaN). d softmax: s ⊙ (g − Σ_dim g ⊙ s); d log_softmax:
+// g − softmax Σ_dim g; d logsumexp: g ⊙ softmax. grad_fn: SoftmaxBackward0, LogSoftmaxBackward0,
+// LogsumexpBackward0.
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 Tensor logsumexp(const Tensor& x, int64_t dim, bool keepdim = false);
