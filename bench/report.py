@@ -103,6 +103,9 @@ def main():
               f"{rfb:.2f}× | {met} |")
     for section in sys.argv[5:]:
         print(open(section).read())
+    op_form = os.path.join(os.path.dirname(os.path.abspath(__file__)), "op_form.md")
+    if os.path.exists(op_form):  # the before/after measurement of issue 9 (bench/before_after.py)
+        print(open(op_form).read())
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
     if os.path.exists(analysis):  # the hand-written reading of the profiles
         print(open(analysis).read())
