@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <iosfwd>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct Storage {
   static constexpr std::size_t kInlineBytes = 16;
   void* data = nullptr;
   std::size_t nbytes = 0;
+  // Bumped by every in-place write; shared by all views of the storage, like PyTorch's version
+  // counter. A saved tensor remembers it, and backward refuses values changed since.
+  uint32_t version = 0;
   alignas(16) unsigned char inline_bytes[kInlineBytes];
   explicit Storage(std::size_t nbytes);
   ~Storage();
@@ -33,6 +37,8 @@ struct Storage {
 
 // What a Tensor handle points at. Public so that kernels and autograd can reach the raw parts;
 // users go through Tensor.
+class Tensor;
+
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape sizes;
@@ -46,6 +52,8 @@ struct TensorImpl {
   std::shared_ptr<TensorImpl> grad;
   std::weak_ptr<autograd::Node> grad_accumulator;  // leaves: the node that sums into .grad
   std::string name;  // optional label used by viz (set by modules for parameters)
+  // Gradient hooks of a leaf (non-leaves keep theirs on their grad_fn), with their handles.
+  std::vector<std::pair<std::size_t, std::function<Tensor(const Tensor&)>>> hooks;
 };
 
 class Tensor {
@@ -91,10 +99,38 @@ class Tensor {
   Tensor detach() const;   // shares storage, no history
   Tensor clone() const;    // copies data, keeps history (CloneBackward0)
 
-  // ---- in-place updates, for optimizers and init (not recorded by autograd) ----
+  // ---- in-place updates ----
+  // Each bumps the storage's version counter (backward through a tensor saved before the write
+  // throws gf::Error, PyTorch's check). Under grad mode they are recorded like the out-of-place
+  // op (x.mul_(y) gets MulBackward0); on a leaf that requires grad they throw, as in torch.
   Tensor& fill_(double v);
   Tensor& zero_() { return fill_(0.0); }
   Tensor& copy_(const Tensor& src);  // broadcasts src into this
+  Tensor& add_(const Tensor& other, double alpha = 1.0);
+  Tensor& sub_(const Tensor& other, double alpha = 1.0);
+  Tensor& mul_(const Tensor& other);
+  Tensor& div_(const Tensor& other);
+  Tensor& add_(double other);
+  Tensor& sub_(double other);
+  Tensor& mul_(double other);
+  Tensor& div_(double other);
+  Tensor& clamp_(double min, double max);
+  Tensor& clamp_min_(double min);
+  Tensor& clamp_max_(double max);
+  Tensor& neg_();
+  Tensor& exp_();
+  Tensor& relu_();
+  Tensor& sigmoid_();
+  Tensor& tanh_();
+  uint32_t _version() const { return impl().storage->version; }  // torch's x._version
+
+  // ---- hooks ----
+  // Calls hook(grad) whenever a gradient for this tensor is computed, before it is accumulated
+  // into .grad (leaves) or passed on (non-leaves); a defined return value replaces the gradient.
+  // Returns a handle for remove_hook.
+  using Hook = std::function<Tensor(const Tensor&)>;
+  std::size_t register_hook(Hook hook);
+  void remove_hook(std::size_t handle);
 
   // ---- ops as methods (all also exist as free functions in ops.hpp) ----
   Tensor sum() const;

@@ -115,6 +115,52 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     accumulate(edge.fn->buffer[edge.input_nr], g);
   }
 
+  // autograd::grad runs only the part of the graph between the outputs and the requested inputs:
+  // a node is needed when a capture sits on it or on a node below it (post-order, iteratively).
+  if (results) {
+    struct Frame {
+      Node* n;
+      std::size_t next;
+    };
+    const uint64_t marked = g_next_visit++;
+    std::vector<Frame> frames;
+    for (auto& r : root_nodes) {
+      if (r->visit_id == marked) continue;
+      r->visit_id = marked;
+      frames.push_back({r.get(), 0});
+      while (!frames.empty()) {
+        Frame& f = frames.back();
+        if (f.next < f.n->next_edges.size()) {
+          Node* m = f.n->next_edges[f.next++].fn.get();
+          if (m && m->visit_id != marked) {
+            m->visit_id = marked;
+            frames.push_back({m, 0});
+          }
+          continue;
+        }
+        Node* n = f.n;
+        frames.pop_back();
+        bool need = false;
+        for (const Capture& c : captures) need = need || c.node == n;
+        for (const Edge& e : n->next_edges) need = need || (e.fn && e.fn->needed);
+        n->needed = need;
+      }
+    }
+    for (auto& r : root_nodes) r->visit_id = visit;  // back to this pass's marks
+    // every node reachable was re-marked: restore the pass mark on all of them
+    std::vector<Node*> todo;
+    for (auto& r : root_nodes) todo.push_back(r.get());
+    while (!todo.empty()) {
+      Node* n = todo.back();
+      todo.pop_back();
+      for (const Edge& e : n->next_edges)
+        if (e.fn && e.fn->visit_id == marked) {
+          e.fn->visit_id = visit;
+          todo.push_back(e.fn.get());
+        }
+    }
+  }
+
   std::vector<std::shared_ptr<Node>> ready;
   for (auto& n : root_nodes)
     if (n->dependencies == 0 && n->visit_id == visit) {
@@ -128,6 +174,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     ready.pop_back();
     std::vector<Tensor> grads = std::move(node->buffer);
     node->buffer.clear();
+    if (node->pre_hooks || node->is_accumulator) run_pre_hooks(*node, grads);
 
     for (const Capture& c : captures)
       if (c.node == node.get()) {
@@ -138,7 +185,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
       kept->grad = kept->grad ? (Tensor(kept->grad) + grads[0]).impl_ptr()
                               : (create_graph ? grads[0] : grads[0].detach()).impl_ptr();
     }
-    if (capturing && dynamic_cast<AccumulateGrad*>(node.get())) continue;
+    if (capturing && (node->is_accumulator || !node->needed)) continue;
 
     // No gradient reached any output (e.g. only through undefined branches): like PyTorch, the
     // node is skipped and its inputs receive nothing from it.

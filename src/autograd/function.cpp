@@ -56,6 +56,8 @@ std::string short_type_name(const std::type_info& type) {
 
 std::vector<Tensor> CustomNodeBase::finish(std::vector<Tensor> grads) const {
   const std::size_t n = input_shapes.size();
+  // Trailing undefined gradients beyond the inputs mean "none", as torch ignores trailing Nones.
+  while (grads.size() > n && grads.size() != num_args && !grads.back().defined()) grads.pop_back();
   GF_CHECK(grads.size() == n || grads.size() == num_args, node_name, ": backward returned ",
            grads.size(), " gradients, expected ", n, " (one per tensor input)");
   if (grads.size() != n) {  // one per argument of forward: keep the tensor positions

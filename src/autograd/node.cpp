@@ -5,6 +5,17 @@
 
 namespace gf::autograd {
 
+namespace {
+// The legacy tensor-type names PyTorch prints in the in-place error ("torch.FloatTensor").
+std::string torch_type_name(DType dt) {
+  std::string n = dtype_name(dt);  // "torch.float32"
+  if (dt == DType::Float32) return "torch.FloatTensor";
+  if (dt == DType::Float64) return "torch.DoubleTensor";
+  if (dt == DType::Int64) return "torch.LongTensor";
+  return n;
+}
+}  // namespace
+
 // Destroying the last handle on a long chain would destroy node after node recursively. Instead,
 // the edges of every node about to die are moved onto an explicit stack first, so each node's
 // own destructor finds nothing left to free. Saved tensors only point at nodes that are also on
@@ -64,6 +75,7 @@ Grads AccumulateGrad::apply(const Grads& grads) {
 SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
   if (!t.defined()) return;
   saved_any_ = true;
+  version_ = t.impl().storage->version;
   if (is_output) {
     data_ = t.detach();
     fn_ = t.grad_fn();
@@ -77,6 +89,17 @@ Tensor SavedTensor::unpack() const {
   GF_CHECK(data_.defined(),
            "backward: saved tensors were already freed; "
            "call backward with retain_graph=true to backward through the graph a second time");
+  if (uint32_t now = data_.impl().storage->version; now != version_) {
+    std::string where = "";
+    std::shared_ptr<Node> producer = is_output_ ? fn_.lock() : data_.grad_fn();
+    uint32_t nr = is_output_ ? output_nr_ : data_.output_nr();
+    if (producer) where = ", which is output " + std::to_string(nr) + " of " + producer->name() + ",";
+    GF_CHECK(false, "one of the variables needed for gradient computation has been modified by "
+             "an inplace operation: [", torch_type_name(data_.dtype()), " ", data_.sizes(), "]",
+             where, " is at version ", now, "; expected version ", version_,
+             " instead. Hint: enable anomaly detection to find the operation that failed to "
+             "compute its gradient, with autograd::set_detect_anomaly(true).");
+  }
   if (!is_output_) return data_;
   auto fn = fn_.lock();
   if (!fn) return data_;

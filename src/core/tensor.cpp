@@ -79,30 +79,6 @@ std::vector<double> Tensor::tolist() const {
   return out;
 }
 
-Tensor& Tensor::fill_(double v) {
-  GF_CHECK(is_contiguous(), "fill_: only contiguous tensors");
-  dispatch(dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>();
-    std::fill(p, p + numel(), static_cast<T>(v));
-  });
-  return *this;
-}
-
-Tensor& Tensor::copy_(const Tensor& src) {
-  GF_CHECK(is_contiguous(), "copy_: destination must be contiguous");
-  Tensor s = src.dtype() == dtype() ? src : src.detach().to(dtype());
-  Shape shape = broadcast_shapes(sizes(), s.sizes(), "copy_");
-  GF_CHECK(shape == sizes(), "copy_: source shape ", s.sizes(),
-           " cannot be broadcast to destination shape ", sizes());
-  dispatch(dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* out = data_ptr<T>();
-    // copy through a broadcasting binary loop whose first operand is ignored
-    kernels::binary_into<T, T>(*this, s, shape, out, [](T, T v) { return v; });
-  });
-  return *this;
-}
 
 Tensor Tensor::detach() const { return make_view(*this, sizes(), strides(), storage_offset()); }
 

@@ -53,6 +53,16 @@ struct Node : std::enable_shared_from_this<Node> {
   uint32_t num_outputs = 1;
   bool has_saved = false;  // backward reads saved tensors: a second pass after release is an error
   bool released = false;
+  bool is_accumulator = false;  // an AccumulateGrad (a leaf's node)
+
+  // Hooks registered on this node's outputs (Tensor::register_hook on a non-leaf): handle,
+  // output number, hook. Run on the incoming gradient before apply.
+  struct PreHook {
+    std::size_t handle;
+    uint32_t output_nr;
+    std::function<Tensor(const Tensor&)> fn;
+  };
+  std::unique_ptr<std::vector<PreHook>> pre_hooks;
 
   // A non-leaf output that asked for retain_grad(): receives its gradient in .grad.
   std::weak_ptr<TensorImpl> retained_output;
@@ -60,12 +70,15 @@ struct Node : std::enable_shared_from_this<Node> {
   // Engine scratch space (one backward at a time per graph).
   uint64_t visit_id = 0;
   int dependencies = 0;
+  bool needed = true;  // autograd::grad: on a path to a requested input
   std::vector<Tensor> buffer;
 };
 
 // The leaf's node: adds the incoming gradient into leaf.grad.
 struct AccumulateGrad : Node {
-  explicit AccumulateGrad(std::weak_ptr<TensorImpl> leaf) : leaf(std::move(leaf)) {}
+  explicit AccumulateGrad(std::weak_ptr<TensorImpl> leaf) : leaf(std::move(leaf)) {
+    is_accumulator = true;
+  }
   std::string name() const override { return "AccumulateGrad"; }
   Grads apply(const Grads& grads) override;
   std::weak_ptr<TensorImpl> leaf;
@@ -91,9 +104,13 @@ class SavedTensor {
   Tensor data_;
   std::weak_ptr<Node> fn_;
   uint32_t output_nr_ = 0;
+  uint32_t version_ = 0;  // the storage's version when saved
   bool is_output_ = false;
   bool saved_any_ = false;
 };
+
+// Runs the hooks registered on the tensors whose gradients arrive at node (hooks.cpp).
+void run_pre_hooks(Node& node, Grads& grads);
 
 // The edge that gradients for t flow into: its grad_fn, its AccumulateGrad, or none.
 Edge gradient_edge(const Tensor& t);
