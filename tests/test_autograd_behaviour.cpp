@@ -37,13 +37,13 @@ TEST(VersionCounter, BackwardThroughAModifiedSavedTensorThrows) {
 
 TEST(VersionCounter, ViewsShareTheCounterAndNamesTheProducer) {
   Tensor a = f64({1, 2}).requires_grad_();
-  Tensor b = a * 3;               // non-leaf, output 0 of MulBackward0
-  Tensor c = (b.exp()).sum();     // ExpBackward0 saves its result, not b
-  Tensor d = (b * b).sum();       // MulBackward0 saves b twice
-  Tensor v = b.detach();          // shares b's storage
+  Tensor b = a * 3;            // non-leaf, output 0 of MulBackward0
+  Tensor c = (b.exp()).sum();  // ExpBackward0 saves its result, not b
+  Tensor d = (b * b).sum();    // MulBackward0 saves b twice
+  Tensor v = b.detach();       // shares b's storage
   v.add_(1.0);
   EXPECT_EQ(b._version(), 1u);
-  c.backward();                   // unaffected: exp saved its own output
+  c.backward();  // unaffected: exp saved its own output
   EXPECT_THAT(error_of([&] { d.backward(); }),
               HasSubstr("which is output 0 of MulBackward0, is at version 1; expected version 0"));
 }
@@ -51,8 +51,8 @@ TEST(VersionCounter, ViewsShareTheCounterAndNamesTheProducer) {
 TEST(InPlace, RecordedLikeTheOutOfPlaceOp) {
   Tensor x = f64({1, 2, 3}).requires_grad_();
   Tensor w = f64({4, 5, 6}).requires_grad_();
-  Tensor y = x * 2;   // dy/dx = 2
-  y.mul_(w);          // y = 2 x w:  dL/dx = 2 w, dL/dw = 2 x
+  Tensor y = x * 2;  // dy/dx = 2
+  y.mul_(w);         // y = 2 x w:  dL/dx = 2 w, dL/dw = 2 x
   EXPECT_EQ(y.grad_fn_name(), "MulBackward0");
   y.add_(1.0);
   EXPECT_EQ(y.grad_fn_name(), "AddBackward0");
@@ -132,7 +132,7 @@ TEST(Hooks, NonLeafHookRunsBeforeItsNodeAndCanBeRemoved) {
 TEST(GradOfIntermediates, AskedInChunksRunsOnlyTheNeededPart) {
   Tensor x = f64({1, 2}).requires_grad_();
   Tensor h1 = x * 3;
-  Tensor h2 = h1 * h1;     // dL/dh2 = 1, dL/dh1 = 2 h1 = [6, 12]
+  Tensor h2 = h1 * h1;  // dL/dh2 = 1, dL/dh1 = 2 h1 = [6, 12]
   Tensor loss = h2.sum();
   auto g2 = autograd::grad({loss}, {h2}, {}, /*retain_graph=*/false);
   EXPECT_EQ(values(g2[0]), (std::vector<double>{1, 1}));
@@ -170,9 +170,13 @@ TEST(RequiresGrad, TrueOnANonLeafIsANoOpFalseIsAnError) {
 
 TEST(SetGrad, ChecksShapeDtypeAndSelf) {
   Tensor x = f64({1, 2}).requires_grad_();
-  EXPECT_THAT(error_of([&] { x.set_grad(f64({1, 2, 3})); }),
+  EXPECT_THAT(error_of([&] {
+                x.set_grad(f64({1, 2, 3}));
+              }),
               HasSubstr("assigned grad has data of a different size"));
-  EXPECT_THAT(error_of([&] { x.set_grad(tensor({1, 2}, DType::Float32)); }),
+  EXPECT_THAT(error_of([&] {
+                x.set_grad(tensor({1, 2}, DType::Float32));
+              }),
               HasSubstr("assigned grad has data of a different type"));
   EXPECT_THAT(error_of([&] { x.set_grad(x); }), HasSubstr("can't assign Variable as its own grad"));
   x.set_grad(f64({5, 6}));

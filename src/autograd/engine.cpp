@@ -115,8 +115,8 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     accumulate(edge.fn->buffer[edge.input_nr], g);
   }
 
-  // autograd::grad runs only the part of the graph between the outputs and the requested inputs:
-  // a node is needed when a capture sits on it or on a node below it (post-order, iteratively).
+  // autograd::grad runs only the part of the graph between the outputs and the requested inputs
+  // (computed post-order, iteratively).
   if (results) {
     struct Frame {
       Node* n;
@@ -140,9 +140,14 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
         }
         Node* n = f.n;
         frames.pop_back();
+        // n runs when a node below it has a capture or runs itself; a capture's own node is
+        // read from its input buffer and does not run for it (PyTorch's exec_info).
         bool need = false;
-        for (const Capture& c : captures) need = need || c.node == n;
-        for (const Edge& e : n->next_edges) need = need || (e.fn && e.fn->needed);
+        for (const Edge& e : n->next_edges) {
+          if (!e.fn) continue;
+          need = need || e.fn->needed;
+          for (const Capture& c : captures) need = need || c.node == e.fn.get();
+        }
         n->needed = need;
       }
     }

@@ -12,7 +12,8 @@ std::atomic<std::size_t> g_next_hook{1};
 }
 
 std::size_t Tensor::register_hook(Hook hook) {
-  GF_CHECK(requires_grad(), "register_hook: cannot register a hook on a tensor that doesn't "
+  GF_CHECK(requires_grad(),
+           "register_hook: cannot register a hook on a tensor that doesn't "
            "require gradient");
   std::size_t handle = g_next_hook++;
   if (is_leaf()) {

@@ -93,10 +93,13 @@ Tensor SavedTensor::unpack() const {
     std::string where = "";
     std::shared_ptr<Node> producer = is_output_ ? fn_.lock() : data_.grad_fn();
     uint32_t nr = is_output_ ? output_nr_ : data_.output_nr();
-    if (producer) where = ", which is output " + std::to_string(nr) + " of " + producer->name() + ",";
-    GF_CHECK(false, "one of the variables needed for gradient computation has been modified by "
-             "an inplace operation: [", torch_type_name(data_.dtype()), " ", data_.sizes(), "]",
-             where, " is at version ", now, "; expected version ", version_,
+    if (producer)
+      where = ", which is output " + std::to_string(nr) + " of " + producer->name() + ",";
+    GF_CHECK(false,
+             "one of the variables needed for gradient computation has been modified by "
+             "an inplace operation: [",
+             torch_type_name(data_.dtype()), " ", data_.sizes(), "]", where, " is at version ", now,
+             "; expected version ", version_,
              " instead. Hint: enable anomaly detection to find the operation that failed to "
              "compute its gradient, with autograd::set_detect_anomaly(true).");
   }

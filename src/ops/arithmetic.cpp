@@ -43,11 +43,14 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = kernels::binary(
       a, b, [](auto x, auto y) { return x * y; }, "mul");
-  autograd::record(out, "MulBackward0", {a, b}, {{"self", a}, {"other", b}},
-                   [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
-                     const Tensor& g = bw.grad();
-                     return {bw.needs(0) ? g * b : Tensor(), bw.needs(1) ? g * a : Tensor()};
-                   });
+  // each saved only when the other input needs a gradient (x.mul_(2) must not keep x)
+  autograd::record(
+      out, "MulBackward0", {a, b},
+      {{"self", b.requires_grad() ? a : Tensor()}, {"other", a.requires_grad() ? b : Tensor()}},
+      [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
+        const Tensor& g = bw.grad();
+        return {bw.needs(0) ? g * b : Tensor(), bw.needs(1) ? g * a : Tensor()};
+      });
   return out;
 }
 
@@ -59,7 +62,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = kernels::binary(
       a, b, [](auto x, auto y) { return x / y; }, "div");
   autograd::record(
-      out, "DivBackward0", {a, b}, {{"self", a}, {"other", b}},
+      out, "DivBackward0", {a, b}, {{"self", b.requires_grad() ? a : Tensor()}, {"other", b}},
       [](const Backward& bw, const Tensor& a, const Tensor& b) -> Grads {
         const Tensor& g = bw.grad();
         return {bw.needs(0) ? g / b : Tensor(), bw.needs(1) ? -g * a / (b * b) : Tensor()};
