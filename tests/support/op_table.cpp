@@ -59,7 +59,7 @@ std::vector<OpInfo> rows() {
       {.name = "mul_scalar",
        .torch = "x0 * 3.0",
        .grad_fn = "MulBackward0",
-       .saved = {"self", "other"},
+       .saved = {"other"},  // self is kept only when the other factor needs a gradient
        .shapes = {{2, 2}},
        .fn = [](const Inputs& x) { return x[0] * 3.0; }},
       {.name = "div",
