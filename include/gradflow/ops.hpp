@@ -8,6 +8,9 @@
 // formula); bad shapes, dims or indices throw gf::Error naming the op and the values. Dtypes
 // promote as in PyTorch: Int64 with a float gives the float, Float32 with Float64 gives Float64.
 #pragma once
+#include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "gradflow/tensor.hpp"
@@ -122,6 +125,84 @@ Tensor argmin(const Tensor& x);
 // Sums x down to `shape` (the inverse of broadcasting); used by every broadcasting backward.
 Tensor sum_to(const Tensor& x, const Shape& shape);
 
+// ---- reductions over a list of dims (src/ops/reduce_dims.cpp) ----
+// An empty list reduces every dim. A dim may appear once. Float inputs accumulate in double.
+Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+// Product (ProdBackward0 / ProdBackward1); the gradient is exact with zeros in x.
+Tensor prod(const Tensor& x);
+Tensor prod(const Tensor& x, int64_t dim, bool keepdim = false);
+// Max / min over dims; NaN propagates; the gradient is split evenly among ties (AmaxBackward0).
+Tensor amax(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim = false);
+Tensor amin(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim = false);
+Tensor amax(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor amin(const Tensor& x, int64_t dim, bool keepdim = false);
+// Variance / standard deviation: sum((x - mean)²) / (N - correction); std::nullopt: all dims,
+// as in gf::var(x, std::nullopt, 0). N <= correction gives inf or nan, like PyTorch.
+Tensor var(const Tensor& x);
+Tensor var(const Tensor& x, int64_t dim, int64_t correction = 1, bool keepdim = false);
+Tensor var(const Tensor& x, const std::vector<int64_t>& dims, int64_t correction = 1,
+           bool keepdim = false);
+Tensor var(const Tensor& x, std::optional<std::vector<int64_t>> dims, int64_t correction = 1,
+           bool keepdim = false);
+Tensor std(const Tensor& x);
+Tensor std(const Tensor& x, int64_t dim, int64_t correction = 1, bool keepdim = false);
+Tensor std(const Tensor& x, const std::vector<int64_t>& dims, int64_t correction = 1,
+           bool keepdim = false);
+Tensor std(const Tensor& x, std::optional<std::vector<int64_t>> dims, int64_t correction = 1,
+           bool keepdim = false);
+Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+// p-norm over dims (torch.norm): p = 2 default, 1, 0 (count of nonzeros), inf, -inf, any p.
+Tensor norm(const Tensor& x, double p = 2);
+Tensor norm(const Tensor& x, double p, int64_t dim, bool keepdim = false);
+Tensor norm(const Tensor& x, double p, const std::vector<int64_t>& dims, bool keepdim = false);
+
+// ---- scans (src/ops/scan.cpp); integer inputs give Int64 ----
+Tensor cumsum(const Tensor& x, int64_t dim);
+Tensor cumprod(const Tensor& x, int64_t dim);  // exact gradient also with zeros in x
+
+// ---- sorting (src/ops/sort.cpp): (values, indices) ----
+// NaN is larger than every number; every sort is stable (the `stable` overload too); topk gives
+// the k largest (smallest) sorted, ties in index order (torch leaves that order unspecified).
+std::tuple<Tensor, Tensor> sort(const Tensor& x, int64_t dim = -1, bool descending = false);
+std::tuple<Tensor, Tensor> sort(const Tensor& x, bool stable, int64_t dim, bool descending = false);
+std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true,
+                                bool sorted = true);
+
+// ---- scatter (src/ops/scatter.cpp) ----
+// out = self.clone() with src (or value) written at index along dim; reduce "add" / "multiply"
+// combines instead (not differentiable, as in PyTorch). scatter_add sums repeated indices.
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, double value);
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+               const std::string& reduce);
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, double value,
+               const std::string& reduce);
+Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+
+// ---- shape ops (src/ops/shape_ops.cpp) ----
+Tensor flip(const Tensor& x, const std::vector<int64_t>& dims);
+// Circular shift; with no dims, x is flattened, shifted and reshaped back.
+Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts,
+            const std::vector<int64_t>& dims = {});
+Tensor repeat(const Tensor& x, const std::vector<int64_t>& repeats);  // also x.repeat({..})
+Tensor tile(const Tensor& x, const std::vector<int64_t>& reps);
+// Views of x, one node for all pieces (SplitBackward0 / SplitWithSizesBackward0 /
+// UnbindBackward0). chunk gives ceil(size / chunks) per piece, so maybe fewer than `chunks`.
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& split_sizes,
+                          int64_t dim = 0);
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim = 0);
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+Tensor movedim(const Tensor& x, int64_t source, int64_t destination);
+Tensor movedim(const Tensor& x, const std::vector<int64_t>& source,
+               const std::vector<int64_t>& destination);
+Tensor swapaxes(const Tensor& x, int64_t axis0, int64_t axis1);
+Tensor expand_as(const Tensor& x, const Tensor& other);
+Tensor tril(const Tensor& x, int64_t diagonal = 0);
+Tensor triu(const Tensor& x, int64_t diagonal = 0);
+
 // ---- views and shape (src/ops/shape.cpp) ----
 // Views share storage (no copy, the dtype kept); reshape of a non-contiguous tensor copies
 // (UnsafeViewBackward0). The gradient is mapped back: transposed or permuted back, reshaped,
@@ -151,16 +232,20 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 
 // ---- linear algebra (src/ops/matmul.cpp) ----
 // Both operands must have the same dtype (no promotion); matmul follows torch.matmul (a 1-D
-// operand gains and loses a unit dim, 3-D batches with a broadcast batch dim). dL/dA = G Bᵀ and
+// operand gains and loses a unit dim; N-d operands batch over all but their last two dims, which
+// broadcast: 3-D is one bmm, 4-D and up are folded to 3-D and unfolded again). dL/dA = G Bᵀ and
 // dL/dB = Aᵀ G, each computed only when that operand needs it; transposed operands (W.t()) go to
 // BLAS as flags, never copied. grad_fn: MmBackward0, AddmmBackward0, BmmBackward0, DotBackward0;
-// matmul records the op of the path it takes (3-D · 2-D: ViewBackward0 over MmBackward0), outer
-// is MulBackward0.
-Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and batched 3-D like torch.matmul
+// matmul records the op of the path it takes (3-D · 2-D and 4-D: ViewBackward0 over MmBackward0 /
+// BmmBackward0), outer is MulBackward0.
+Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor mm(const Tensor& a, const Tensor& b);      // 2-D x 2-D (MmBackward0)
 Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);  // bias + a b (AddmmBackward0)
 Tensor outer(const Tensor& a, const Tensor& b);
 Tensor dot(const Tensor& a, const Tensor& b);
+// einsum("ij,jk->ik", {a, b}) through permutes, sums and batched matmuls (src/ops/einsum.cpp);
+// implicit output (no "->") as in PyTorch; a repeated subscript takes the diagonal; no "...".
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
 // ---- softmax family (src/ops/softmax.cpp) ----
 // Int64 promotes to the default float dtype; each is one numerically stable pass per row

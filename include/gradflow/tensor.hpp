@@ -166,6 +166,7 @@ class Tensor {
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor operator[](int64_t i) const;  // select along dim 0
+  Tensor repeat(const std::vector<int64_t>& repeats) const;  // src/ops/shape_ops.cpp
 
   TensorImpl& impl() const;  // throws gf::Error on an undefined tensor
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }

@@ -119,7 +119,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 }
 
 // torch.matmul's rules: 1-D·1-D is a dot product, a 1-D operand gains and then loses a unit
-// dim, 2-D·2-D is mm, and anything 3-D batches (broadcasting the batch dim).
+// dim, 2-D·2-D is mm, and N-d operands batch over their leading dims, which broadcast.
 Tensor matmul(const Tensor& a, const Tensor& b) {
   GF_CHECK(a.dim() >= 1 && b.dim() >= 1,
            "matmul: both arguments need at least 1 dimension, got "
@@ -141,26 +141,35 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (b.dim() == 1) out = squeeze(out, -1);
     return out;
   }
-  GF_CHECK(a.dim() <= 3 && b.dim() <= 3,
-           "matmul: only up to 3-D operands are supported, got "
-           "shapes ",
-           a.sizes(), " and ", b.sizes());
-  if (a.dim() == 3 && b.dim() <= 2) {  // fold the batch into rows: one GEMM
+  if (a.dim() >= 3 && b.dim() <= 2) {  // fold the batch into rows: one GEMM
     Tensor y = b.dim() == 1 ? unsqueeze(b, 1) : b;
-    if (a.sizes()[2] != y.sizes()[0]) fail();
-    Tensor out =
-        reshape(mm(reshape(a, {-1, a.sizes()[2]}), y), {a.sizes()[0], a.sizes()[1], y.sizes()[1]});
+    int64_t k = a.sizes()[a.dim() - 1];
+    if (k != y.sizes()[0]) fail();
+    Shape out_shape = a.sizes();
+    out_shape[a.dim() - 1] = y.sizes()[1];
+    Tensor out = reshape(mm(reshape(a, {-1, k}), y), out_shape);
     return b.dim() == 1 ? squeeze(out, -1) : out;
   }
-  Tensor x = a.dim() == 3 ? a : unsqueeze(a.dim() == 1 ? unsqueeze(a, 0) : a, 0);
-  Tensor y = b;
-  if (x.sizes()[2] != y.sizes()[1]) fail();
-  int64_t batch = std::max(x.sizes()[0], y.sizes()[0]);
-  if (x.sizes()[0] != y.sizes()[0] && x.sizes()[0] != 1 && y.sizes()[0] != 1) fail();
-  x = expand(x, {batch, x.sizes()[1], x.sizes()[2]});
-  y = expand(y, {batch, y.sizes()[1], y.sizes()[2]});
-  Tensor out = bmm(x, y);
-  if (a.dim() == 1) out = squeeze(out, 1);
+  // N-d: the batch dims (all but the last two) broadcast; each operand is expanded to the
+  // common batch, folded to [B, m, k] / [B, k, n], multiplied by bmm and unfolded again.
+  Tensor x = a.dim() == 1 ? unsqueeze(a, 0) : a;
+  Tensor y = b.dim() == 1 ? unsqueeze(b, 1) : b;
+  int64_t m = x.sizes()[x.dim() - 2], k = x.sizes()[x.dim() - 1];
+  int64_t k2 = y.sizes()[y.dim() - 2], n = y.sizes()[y.dim() - 1];
+  if (k != k2) fail();
+  Shape xb = x.sizes(), yb = y.sizes();
+  xb.resize(xb.size() - 2);
+  yb.resize(yb.size() - 2);
+  Shape batch = broadcast_shapes(xb, yb, "matmul");
+  Shape xs = batch, ys = batch, out_shape = batch;
+  xs.push_back(m), xs.push_back(k);
+  ys.push_back(k), ys.push_back(n);
+  out_shape.push_back(m), out_shape.push_back(n);
+  int64_t nb = batch.numel();
+  Tensor out = reshape(bmm(reshape(expand(x, xs), {nb, m, k}), reshape(expand(y, ys), {nb, k, n})),
+                       out_shape);
+  if (a.dim() == 1) out = squeeze(out, -2);
+  if (b.dim() == 1) out = squeeze(out, -1);
   return out;
 }
 

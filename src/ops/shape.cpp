@@ -159,7 +159,10 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 
 // d squeeze(x, dim)/dx: unsqueeze(g, dim)
 Tensor squeeze(const Tensor& x, int64_t dim) {
-  if (x.dim() == 0) return x;
+  if (x.dim() == 0) {
+    wrap_dim(dim, 0, "squeeze");  // a 0-d tensor takes dim 0 or -1 only, like PyTorch
+    return x;
+  }
   dim = wrap_dim(dim, x.dim(), "squeeze");
   if (x.sizes()[dim] != 1) return x;  // PyTorch: squeezing a non-1 dim is a no-op
   Shape sizes = x.sizes(), strides = x.strides();
@@ -198,6 +201,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
 
 // d slice(x)/dx: g placed into zeros at the sliced positions (slice_backward)
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
+  GF_CHECK(x.dim() > 0, "slice: slice() cannot be applied to a 0-dim tensor.");
   dim = wrap_dim(dim, x.dim(), "slice");
   GF_CHECK(step > 0, "slice: step must be positive, got ", step);
   int64_t n = x.sizes()[dim];
