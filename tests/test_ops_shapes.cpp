@@ -421,7 +421,7 @@ TEST(OpsShapes, GradcheckAndGradgradcheck) {
        [](const Inputs& x) {
          return NF::pad(x[0], pad_opts({2, 1, 1, 3}, Circular));
        },
-       {{1, 3, 4}}},
+       {{1, 1, 3, 4}}},
       {"matmul 4-d broadcast",
        [](const Inputs& x) { return matmul(x[0], x[1]); },
        {{2, 1, 3, 4}, {5, 4, 2}}},

@@ -106,8 +106,12 @@ void check_mode_pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode mo
   GF_CHECK(k >= 1 && k <= 3, "pad: ", mode_name(mode),
            " padding supports padding the last 1, 2 or 3 dimensions, got a padding of length ",
            pad.size());
-  GF_CHECK(nd == k + 1 || nd == k + 2, "pad: ", mode_name(mode), " padding of ", k,
-           " dims expects a ", k + 1, "-D or ", k + 2, "-D input, got shape ", x.sizes());
+  if (mode == PadMode::Circular)  // torch 1.13: batched inputs only
+    GF_CHECK(nd == k + 2, "pad: circular padding of ", k, " dims expects a ", k + 2,
+             "-D input, got shape ", x.sizes());
+  else
+    GF_CHECK(nd == k + 1 || nd == k + 2, "pad: ", mode_name(mode), " padding of ", k,
+             " dims expects a ", k + 1, "-D or ", k + 2, "-D input, got shape ", x.sizes());
   for (std::size_t i = 0; i < k; ++i) {
     std::size_t d = nd - 1 - i;
     int64_t n = x.sizes()[d], l = pad[2 * i], r = pad[2 * i + 1];
@@ -132,6 +136,9 @@ void check_mode_pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode mo
 
 }  // namespace
 
+// Constant:  dL/dx = pad(g, -pad), the window cut out of g again.
+// Reflect / Replicate / Circular:  out = x gathered along each padded dim at its index map, so
+//   dL/dx = g scatter_add-ed back through the maps, last padded dim first (repeats sum).
 Tensor pad(const Tensor& x, const PadFuncOptions& options) {
   const std::vector<int64_t>& p = options.pad();
   GF_CHECK(p.size() % 2 == 0, "pad: Padding length must be divisible by 2, got ", p.size());

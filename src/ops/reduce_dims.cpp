@@ -228,10 +228,11 @@ bool has_zero(const Tensor& x) {
   return sum(eq(x, 0.0)).item() > 0;
 }
 
+// d prod(x)/dx_i = Π_{j≠i} x_j  =  prod(x) / x_i when no x_j is 0; with zeros, prod_of_others
+// computes it exactly (no division).
 Tensor prod_impl(const Tensor& x, const std::vector<bool>& mask, bool keepdim, bool all) {
   Tensor out = reduce_raw<WideAcc>(x, mask, keepdim, sum_dtype(x.dtype()), Init::One,
                                    [](auto a, auto v) { return a * v; });
-  // d prod(x)/dx_i = prod_{j != i} x_j  =  prod(x) / x_i when no x_j is 0
   autograd::record(
       out, all ? "ProdBackward0" : "ProdBackward1", {x}, {{"self", x}, {"result", out}},
       [mask, keepdim, all](const Tensor& g, const Tensor& x, const Tensor& r) -> Grads {
@@ -271,6 +272,8 @@ Moments var_raw(const Tensor& x, const std::vector<bool>& mask, int64_t correcti
   return {ss / static_cast<double>(n - correction), n};
 }
 
+// var = Σ (x - mean)² / (N - c):   d var/dx = 2 (x - mean) / (N - c)
+// std = √var:                     d std/dx = (x - mean) / ((N - c) std)
 Tensor var_impl(const Tensor& x, const std::vector<int64_t>& dims, int64_t correction, bool keepdim,
                 bool is_std) {
   const char* op = is_std ? "std" : "var";

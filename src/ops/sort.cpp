@@ -67,6 +67,7 @@ void sort_rows(const Tensor& x, int64_t dim, int64_t k, bool descending, Tensor&
   });
 }
 
+// values = x at indices along dim:  dL/dx = zeros_like(x).scatter_add(dim, indices, g)
 std::tuple<Tensor, Tensor> sort_impl(const Tensor& x, int64_t dim, int64_t k, bool descending,
                                      const char* name) {
   Shape shape = x.sizes();

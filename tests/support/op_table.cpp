@@ -14,6 +14,12 @@ OpFn un(Un f) {
   return [f](const Inputs& x) { return f(x[0]); };
 }
 Tensor ids(std::initializer_list<double> v, const Shape& s) { return tensor(v, s, DType::Int64); }
+// The pieces of split / chunk scaled by 1, 2, 3, ... and joined again: one tensor to compare.
+Tensor scaled_cat(const std::vector<Tensor>& pieces, int64_t dim) {
+  std::vector<Tensor> s;
+  for (std::size_t i = 0; i < pieces.size(); ++i) s.push_back(pieces[i] * double(i + 1));
+  return cat(s, dim);
+}
 
 std::vector<OpInfo> rows() {
   return {
@@ -472,6 +478,301 @@ std::vector<OpInfo> rows() {
        .grad_fn = "ViewBackward0",
        .shapes = {{2, 2, 3}, {4, 3}, {4}},
        .fn = [](const Inputs& x) { return F::linear(x[0], x[1], x[2]); }},
+
+      // ---- reductions over dims, scans, sorting, shape ops, pad, scatter, N-d matmul, einsum
+      // (reduce_dims.cpp, scan.cpp, sort.cpp, shape_ops.cpp, pad.cpp, scatter.cpp, einsum.cpp) ----
+      {.name = "sum_dims",
+       .torch = "x0.sum((0, 2))",
+       .grad_fn = "SumBackward1",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return sum(x[0], {0, 2});
+           }},
+      {.name = "mean_dims_keepdim",
+       .torch = "x0.mean((-1, 0), keepdim=True)",
+       .grad_fn = "MeanBackward1",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return mean(x[0], {-1, 0}, true);
+           }},
+      {.name = "prod",
+       .torch = "x0.prod()",
+       .grad_fn = "ProdBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{2, 3}},
+       .fn = [](const Inputs& x) { return prod(x[0]); }},
+      {.name = "prod_dim",
+       .torch = "x0.prod(1)",
+       .grad_fn = "ProdBackward1",
+       .saved = {"self", "result"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return prod(x[0], 1); }},
+      {.name = "amax_dims",
+       .torch = "x0.amax((0, 2))",
+       .grad_fn = "AmaxBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return amax(x[0], {0, 2});
+           }},
+      {.name = "amin_dim_keepdim",
+       .torch = "x0.amin(1, keepdim=True)",
+       .grad_fn = "AminBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return amin(x[0], 1, true); }},
+      {.name = "var_dims",
+       .torch = "x0.var((0, 2))",
+       .grad_fn = "VarBackward0",
+       .saved = {"self"},
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return var(x[0], {0, 2});
+           }},
+      {.name = "var_correction0",
+       .torch = "torch.var(x0, None, correction=0)",
+       .grad_fn = "VarBackward0",
+       .saved = {"self"},
+       .shapes = {{2, 3}},
+       .fn = [](const Inputs& x) { return var(x[0], std::nullopt, 0); }},
+      {.name = "std_dim",
+       .torch = "x0.std(1)",
+       .grad_fn = "StdBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return gf::std(x[0], 1); }},
+      {.name = "logsumexp_dims",
+       .torch = "torch.logsumexp(x0, (0, 2))",
+       .grad_fn = "LogsumexpBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return logsumexp(x[0], {0, 2});
+           }},
+      {.name = "norm",
+       .torch = "torch.norm(x0)",
+       .grad_fn = "NormBackward1",
+       .saved = {"self", "result"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return norm(x[0]); }},
+      {.name = "norm_p3_dims",
+       .torch = "torch.norm(x0, 3, (0, 2))",
+       .grad_fn = "NormBackward1",
+       .saved = {"self", "result"},
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return norm(x[0], 3, {0, 2});
+           },
+       .domain = {-2, 2, {0}}},
+      {.name = "norm_p1_dim",
+       .torch = "torch.norm(x0, 1, 1)",
+       .grad_fn = "NormBackward1",
+       .saved = {"self", "result"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return norm(x[0], 1, 1); },
+       .domain = {-2, 2, {0}}},
+      {.name = "cumsum",
+       .torch = "x0.cumsum(1)",
+       .grad_fn = "CumsumBackward0",
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return cumsum(x[0], 1); }},
+      {.name = "cumprod",
+       .torch = "x0.cumprod(0)",
+       .grad_fn = "CumprodBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{4, 3}},
+       .fn = [](const Inputs& x) { return cumprod(x[0], 0); }},
+      {.name = "sort",
+       .torch = "x0.sort(1)[0]",
+       .grad_fn = "SortBackward0",
+       .saved = {"indices"},
+       .shapes = {{3, 5}},
+       .fn = [](const Inputs& x) { return std::get<0>(sort(x[0], 1)); }},
+      {.name = "sort_descending",
+       .torch = "x0.sort(0, descending=True)[0]",
+       .grad_fn = "SortBackward0",
+       .saved = {"indices"},
+       .shapes = {{4, 3}},
+       .fn = [](const Inputs& x) { return std::get<0>(sort(x[0], 0, true)); }},
+      {.name = "topk",
+       .torch = "x0.topk(2)[0]",
+       .grad_fn = "TopkBackward0",
+       .saved = {"indices"},
+       .shapes = {{3, 5}},
+       .fn = [](const Inputs& x) { return std::get<0>(topk(x[0], 2)); }},
+      {.name = "flip",
+       .torch = "x0.flip((0, 2))",
+       .grad_fn = "FlipBackward0",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return flip(x[0], {0, 2});
+           }},
+      {.name = "roll",
+       .torch = "x0.roll((2, -1), (0, 1))",
+       .grad_fn = "RollBackward0",
+       .shapes = {{3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return roll(x[0], {2, -1}, {0, 1});
+           }},
+      {.name = "repeat",
+       .torch = "x0.repeat(2, 2, 3)",
+       .grad_fn = "RepeatBackward0",
+       .shapes = {{2, 3}},
+       .fn =
+           [](const Inputs& x) {
+             return x[0].repeat({2, 2, 3});
+           }},
+      {.name = "tile",
+       .torch = "x0.tile((3,))",
+       .grad_fn = "RepeatBackward0",
+       .shapes = {{2, 2}},
+       .fn = [](const Inputs& x) { return tile(x[0], {3}); }},
+      {.name = "chunk",
+       .torch = "torch.cat([p * (i + 1) for i, p in enumerate(x0.chunk(3, 1))], 1)",
+       .grad_fn = "CatBackward0",
+       .shapes = {{2, 5}},
+       .fn = [](const Inputs& x) { return scaled_cat(chunk(x[0], 3, 1), 1); }},
+      {.name = "split_sizes",
+       .torch = "torch.cat([p * (i + 1) for i, p in enumerate(x0.split([1, 3], 0))], 0)",
+       .grad_fn = "CatBackward0",
+       .shapes = {{4, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return scaled_cat(split(x[0], {1, 3}, 0), 0);
+           }},
+      {.name = "split_piece",
+       .torch = "x0.split(2)[1]",
+       .grad_fn = "SplitBackward0",
+       .shapes = {{5, 2}},
+       .fn = [](const Inputs& x) { return split(x[0], 2)[1]; }},
+      {.name = "unbind",
+       .torch = "x0.unbind(1)[2]",
+       .grad_fn = "UnbindBackward0",
+       .shapes = {{2, 3, 2}},
+       .fn = [](const Inputs& x) { return unbind(x[0], 1)[2]; }},
+      {.name = "narrow",
+       .torch = "x0.narrow(1, 1, 2)",
+       .grad_fn = "SliceBackward0",
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return narrow(x[0], 1, 1, 2); }},
+      {.name = "movedim",
+       .torch = "x0.movedim((0, 1), (2, 0))",
+       .grad_fn = "PermuteBackward0",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return movedim(x[0], {0, 1}, {2, 0});
+           }},
+      {.name = "swapaxes",
+       .torch = "x0.swapaxes(0, 2)",
+       .grad_fn = "TransposeBackward0",
+       .shapes = {{2, 3, 4}},
+       .fn = [](const Inputs& x) { return swapaxes(x[0], 0, 2); }},
+      {.name = "expand_as",
+       .torch = "x0.expand_as(torch.zeros(2, 3, 4))",
+       .grad_fn = "ExpandBackward0",
+       .shapes = {{3, 1}},
+       .fn =
+           [](const Inputs& x) {
+             return expand_as(x[0], zeros({2, 3, 4}, DType::Float64));
+           }},
+      {.name = "tril",
+       .torch = "x0.tril(1)",
+       .grad_fn = "TrilBackward0",
+       .shapes = {{2, 4, 3}},
+       .fn = [](const Inputs& x) { return tril(x[0], 1); }},
+      {.name = "triu",
+       .torch = "x0.triu(-1)",
+       .grad_fn = "TriuBackward0",
+       .shapes = {{4, 4}},
+       .fn = [](const Inputs& x) { return triu(x[0], -1); }},
+      {.name = "pad_constant",
+       .torch = "F.pad(x0, (1, -1, 2, 0), value=0.5)",
+       .grad_fn = "ConstantPadNdBackward0",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return F::pad(x[0], F::PadFuncOptions({1, -1, 2, 0}).value(0.5));
+           }},
+      {.name = "pad_reflect",
+       .torch = "F.pad(x0, (1, 2, 2, 1), mode='reflect')",
+       .grad_fn = "ReflectionPad2DBackward0",
+       .shapes = {{1, 2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return F::pad(x[0], F::PadFuncOptions({1, 2, 2, 1}).mode(F::PadMode::Reflect));
+           }},
+      {.name = "pad_replicate",
+       .torch = "F.pad(x0, (2, 3), mode='replicate')",
+       .grad_fn = "ReplicationPad1DBackward0",
+       .shapes = {{2, 3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::pad(x[0], F::PadFuncOptions({2, 3}).mode(F::PadMode::Replicate));
+           }},
+      {.name = "pad_circular",
+       .torch = "F.pad(x0, (2, 1, 1, 3), mode='circular')",
+       .grad_fn = "CopySlices",
+       .shapes = {{1, 1, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return F::pad(x[0], F::PadFuncOptions({2, 1, 1, 3}).mode(F::PadMode::Circular));
+           }},
+      {.name = "scatter",
+       .torch = "torch.scatter(x0, 1, torch.tensor([[0, 2], [3, 1], [1, 0]]), x1)",
+       .grad_fn = "ScatterBackward0",
+       .saved = {"index"},
+       .shapes = {{3, 4}, {3, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return scatter(x[0], 1, ids({0, 2, 3, 1, 1, 0}, {3, 2}), x[1]);
+           }},
+      {.name = "scatter_value",
+       .torch = "torch.scatter(x0, 1, torch.tensor([[0, 2], [3, 1], [1, 0]]), -1.0)",
+       .grad_fn = "ScatterBackward1",
+       .saved = {"index"},
+       .shapes = {{3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return scatter(x[0], 1, ids({0, 2, 3, 1, 1, 0}, {3, 2}), -1.0);
+           }},
+      {.name = "scatter_add",
+       .torch = "torch.scatter_add(x0, 1, torch.tensor([[0, 2], [3, 1], [1, 1]]), x1)",
+       .grad_fn = "ScatterAddBackward0",
+       .saved = {"index"},
+       .shapes = {{3, 4}, {3, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return scatter_add(x[0], 1, ids({0, 2, 3, 1, 1, 1}, {3, 2}), x[1]);
+           }},
+      {.name = "matmul_4d_broadcast",
+       .torch = "torch.matmul(x0, x1)",
+       .grad_fn = "ViewBackward0",
+       .shapes = {{2, 1, 3, 4}, {5, 4, 2}},
+       .fn = [](const Inputs& x) { return matmul(x[0], x[1]); },
+       .torch_grad_fn = "UnsafeViewBackward0"},
+      {.name = "einsum_attention",
+       .torch = "torch.einsum('bhqd,bhkd->bhqk', x0, x1)",
+       .grad_fn = "ViewBackward0",
+       .shapes = {{2, 2, 3, 4}, {2, 2, 5, 4}},
+       .fn =
+           [](const Inputs& x) {
+             return einsum("bhqd,bhkd->bhqk", {x[0], x[1]});
+           }},
+      {.name = "einsum_diagonal",
+       .torch = "torch.einsum('ii->i', x0)",
+       .grad_fn = "SumBackward1",
+       .shapes = {{3, 3}},
+       .fn = [](const Inputs& x) { return einsum("ii->i", {x[0]}); },
+       .torch_grad_fn = "PermuteBackward0"},
 
       // ---- losses ----
       {.name = "cross_entropy",

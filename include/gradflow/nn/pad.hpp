@@ -8,7 +8,8 @@
 // {l, r, t, b} the last two, and so on. Constant mode pads any number of dims with `value`
 // (negative amounts crop); Reflect (mirror without repeating the edge, amounts < the size),
 // Replicate (repeat the edge) and Circular (wrap around, amounts <= the size) pad the last 1, 2 or
-// 3 dims of a batched or unbatched input (2-3 / 3-4 / 4-5 dims), as in PyTorch.
+// 3 dims of a batched or unbatched input (2-3 / 3-4 / 4-5 dims; Circular: batched only, 3 / 4 /
+// 5 dims), as in PyTorch 1.13.
 // grad_fn names are PyTorch's: ConstantPadNdBackward0, ReflectionPad2DBackward0,
 // ReplicationPad1DBackward0, ..., and CopySlices for Circular (torch builds it in place).
 #pragma once
