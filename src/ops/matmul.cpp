@@ -166,8 +166,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   ys.push_back(k), ys.push_back(n);
   out_shape.push_back(m), out_shape.push_back(n);
   int64_t nb = batch.numel();
-  Tensor out = reshape(bmm(reshape(expand(x, xs), {nb, m, k}), reshape(expand(y, ys), {nb, k, n})),
-                       out_shape);
+  Tensor out =
+      batch.size() == 1  // 3-D: one bmm of the expanded operands, no folding
+          ? bmm(expand(x, xs), expand(y, ys))
+          : reshape(bmm(reshape(expand(x, xs), {nb, m, k}), reshape(expand(y, ys), {nb, k, n})),
+                    out_shape);
   if (a.dim() == 1) out = squeeze(out, -2);
   if (b.dim() == 1) out = squeeze(out, -1);
   return out;
