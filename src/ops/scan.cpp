@@ -34,6 +34,19 @@ Tensor scan_raw(const Tensor& x, int64_t dim) {
           [&](int64_t b, int64_t e) {
             std::vector<Acc> acc(inner);
             for (int64_t o = b; o < e; ++o) {
+              if (inner == 1) {  // along the last dim: one running value per row
+                Acc a = Acc(IsSum ? 0 : 1);
+                const T* row = xp + o * n;
+                O* orow = op + o * n;
+                for (int64_t k = 0; k < n; ++k) {
+                  if constexpr (IsSum)
+                    a += static_cast<Acc>(row[k]);
+                  else
+                    a *= static_cast<Acc>(row[k]);
+                  orow[k] = static_cast<O>(a);
+                }
+                continue;
+              }
               std::fill(acc.begin(), acc.end(), Acc(IsSum ? 0 : 1));
               const T* row = xp + o * n * inner;
               O* orow = op + o * n * inner;
