@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "../kernels/elementwise.hpp"
+#include "../kernels/index_walk.hpp"
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
@@ -25,28 +26,6 @@ void check_index(const Tensor& index, const char* op) {
   detail::fail(op, ": index ", idx, " is out of bounds for dimension ", dim, " with size ", size);
 }
 
-// Walks index (any strides) together with `t` (strides of t, except 0 along dim) and, when
-// `src` is defined, src (index's shape). f(t_offset, idx, src_offset) is called per element.
-template <class F>
-void walk_index(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
-                const char* op, F&& f) {
-  Shape ts = t.strides();
-  ts[dim] = 0;
-  int64_t size = t.sizes()[dim];
-  const int64_t* ip = static_cast<const int64_t*>(index.impl().storage->data);
-  Shape ss = src.defined() ? src.strides() : Shape::filled(index.dim(), 0);
-  int64_t so = src.defined() ? src.storage_offset() : 0;
-  kernels::walk_strided<3>(
-      index.sizes(), {ts, index.strides(), ss}, {t.storage_offset(), index.storage_offset(), so},
-      [&](const std::array<int64_t, 3>& off, int64_t n, const std::array<int64_t, 3>& st) {
-        for (int64_t i = 0; i < n; ++i) {
-          int64_t idx = ip[off[1] + i * st[1]];
-          if (idx < 0 || idx >= size) out_of_bounds(op, idx, dim, size);
-          f(off[0] + i * st[0], idx, off[2] + i * st[2]);
-        }
-      });
-}
-
 // out = zeros(shape); out[..., index[i..], ...] += src[i..] along dim (torch's scatter_add).
 Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, const Tensor& src);
 
@@ -58,8 +37,9 @@ Tensor scatter_add_new(const Shape& shape, int64_t dim, const Tensor& index, con
     T* o = out.data_ptr<T>();
     const T* s = static_cast<const T*>(src.impl().storage->data);
     int64_t stride = out.strides()[dim];
-    walk_index(out, dim, index, src, "scatter_add",
-               [&](int64_t off, int64_t idx, int64_t soff) { o[off + idx * stride] += s[soff]; });
+    kernels::walk_index(
+        out, dim, index, src, "scatter_add",
+        [&](int64_t off, int64_t idx, int64_t soff) { o[off + idx * stride] += s[soff]; });
   });
   autograd::record(
       out, "ScatterAddBackward0", {src}, {{"index", index}},
@@ -177,8 +157,9 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
     const T* xp = static_cast<const T*>(x.impl().storage->data);
     int64_t stride = x.strides()[dim];
     int64_t pos = 0;
-    walk_index(x, dim, index, Tensor(), "gather",
-               [&](int64_t off, int64_t idx, int64_t) { o[pos++] = xp[off + idx * stride]; });
+    kernels::walk_index(x, dim, index, Tensor(), "gather", [&](int64_t off, int64_t idx, int64_t) {
+      o[pos++] = xp[off + idx * stride];
+    });
   });
   autograd::record(out, "GatherBackward0", {x}, {{"index", index}},
                    [shape = x.sizes(), dim](const Tensor& g, const Tensor& index) -> Grads {
