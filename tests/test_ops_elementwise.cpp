@@ -35,7 +35,7 @@ const std::map<std::string, OpFn>& ops() {
       {"sigmoid", [](const Inputs& x) { return gf::sigmoid(x[0]); }},
       {"tanh", [](const Inputs& x) { return gf::tanh(x[0]); }},
       {"clamp", [](const Inputs& x) { return gf::clamp(x[0], -0.5, 0.75); }},
-      {"where", [](const Inputs& x) { return gf::where(x[0], x[1], x[2]); }},
+      {"where", [](const Inputs& x) { return gf::where(x[0] != 0.0, x[1], x[2]); }},
       {"maximum", [](const Inputs& x) { return gf::maximum(x[0], x[1]); }},
       {"minimum", [](const Inputs& x) { return gf::minimum(x[0], x[1]); }},
       {"max_all", [](const Inputs& x) { return gf::max(x[0]); }},
@@ -128,7 +128,7 @@ TEST(OpsElementwise, GradcheckAndGradgradcheck) {
        }},
       {"where broadcast",
        [](const Inputs& x) {
-         return where(tensor({1, 0}, {2, 1}, DType::Int64), x[0], x[1]);
+         return where(tensor({1, 0}, {2, 1}, DType::Bool), x[0], x[1]);
        },
        {{3}, {2, 1}}},
       {"where 3-way broadcast",
@@ -172,7 +172,7 @@ TEST(OpsElementwise, ForwardFromFirstPrinciples) {
   EXPECT_TRUE(check_values(clamp(f64({-2, -1, 0, 1, 2}), -1, 1), {-1, -1, 0, 1, 1}));
   EXPECT_TRUE(check_values(clamp(f64({-2, 5}), 3, 1), {1, 1}));  // lo > hi: hi, like PyTorch
   EXPECT_TRUE(
-      check_values(where(tensor({1, 0, 1}, DType::Int64), f64({1, 2, 3}), f64({-1})), {1, -1, 3}));
+      check_values(where(tensor({1, 0, 1}, DType::Bool), f64({1, 2, 3}), f64({-1})), {1, -1, 3}));
   EXPECT_TRUE(check_values(maximum(f64({1, 5}), f64({3, 2})), {3, 5}));
   EXPECT_TRUE(check_values(minimum(f64({1, 5}), f64({3, 2})), {1, 2}));
   Tensor m = tensor({1, 7, 3, 9, 2, 9}, {2, 3}, DType::Float64);
@@ -208,19 +208,21 @@ TEST(OpsElementwise, Int64PromotesLikePyTorch) {
   EXPECT_TRUE(check_values(sqrt(i), {0, 1, 2}));
   EXPECT_EQ(abs(i).dtype(), DType::Int64);
   EXPECT_EQ(relu(i).dtype(), DType::Int64);
-  EXPECT_EQ(pow(i, 2.0).dtype(), default_dtype());  // a float exponent, like torch.pow(i, 2.)
+  // An integral exponent keeps the integer dtype (torch::pow(i, 2)); a fractional one promotes.
+  EXPECT_EQ(pow(i, 2.0).dtype(), DType::Int64);
+  EXPECT_EQ(pow(i, 2.5).dtype(), default_dtype());
   EXPECT_TRUE(check_values(pow(i, 2.0), {0, 1, 16}));
   EXPECT_EQ(square(i).dtype(), DType::Int64);
   EXPECT_TRUE(check_values(square(i), {0, 1, 16}));
   EXPECT_EQ(clamp(i, 1, 3).dtype(), DType::Int64);
   EXPECT_TRUE(check_values(clamp(i, 1, 3), {1, 1, 3}));
   EXPECT_EQ(max(i).dtype(), DType::Int64);
-  EXPECT_EQ(where(i, i, f64({0.5})).dtype(), DType::Float64);
+  EXPECT_EQ(where(i != 0.0, i, f64({0.5})).dtype(), DType::Float64);
 }
 
 TEST(OpsElementwise, GradFnNames) {
   Tensor x = f64({0.5, 1.5}).requires_grad_();
-  Tensor c = tensor({1, 0}, DType::Int64);
+  Tensor c = tensor({1, 0}, DType::Bool);
   std::vector<std::pair<Tensor, std::string>> expect = {
       {exp(x), "ExpBackward0"},           {log(x), "LogBackward0"},
       {sqrt(x), "SqrtBackward0"},         {abs(x), "AbsBackward0"},
@@ -236,7 +238,7 @@ TEST(OpsElementwise, GradFnNames) {
   EXPECT_FALSE((x > x).requires_grad());
   EXPECT_FALSE(eq(x, 0.5).requires_grad());
   EXPECT_FALSE(argmax(x, 0).requires_grad());
-  EXPECT_EQ((x < x).dtype(), DType::Int64);
+  EXPECT_EQ((x < x).dtype(), DType::Bool);
 }
 
 TEST(OpsElementwise, ReluGradientAtZeroIsZero) {
@@ -315,9 +317,9 @@ TEST(OpsElementwise, Comparisons) {
 }
 
 TEST(OpsElementwise, ErrorMessagesNameTheOp) {
-  Tensor a = zeros({2, 3}), b = zeros({4});
-  EXPECT_NE(error_of([&] { where(a, a, b); }).find("where"), std::string::npos);
-  EXPECT_NE(error_of([&] { where(a, a, b); }).find("[4]"), std::string::npos);
+  Tensor a = zeros({2, 3}), b = zeros({4}), m = zeros({2, 3}, DType::Bool);
+  EXPECT_NE(error_of([&] { where(m, a, b); }).find("where"), std::string::npos);
+  EXPECT_NE(error_of([&] { where(m, a, b); }).find("[4]"), std::string::npos);
   EXPECT_NE(error_of([&] { a < b; }).find("lt"), std::string::npos);
   EXPECT_NE(error_of([&] { eq(a, b); }).find("[2, 3]"), std::string::npos);
   EXPECT_NE(error_of([&] { pow(a, b); }).find("pow"), std::string::npos);

@@ -6,7 +6,9 @@
 // recorded only when an input requires grad and grad mode is on; each backward is written with
 // differentiable ops, so create_graph gives second derivatives (docs/derivatives.md has every
 // formula); bad shapes, dims or indices throw gf::Error naming the op and the values. Dtypes
-// promote as in PyTorch: Int64 with a float gives the float, Float32 with Float64 gives Float64.
+// promote as torch.result_type (gf::result_type): bool < uint8 < int32 < int64 < float32 <
+// float64, except that a 0-d operand (numbers arrive as 0-d tensors) raises the dtype only when it
+// is of a higher category (bool < integer < floating): uint8 tensor + 2 stays uint8.
 #pragma once
 #include <optional>
 #include <string>
@@ -19,7 +21,9 @@ namespace gf {
 
 // ---- arithmetic (src/ops/arithmetic.cpp) ----
 // Broadcasting and promotion as above; a number takes the tensor's dtype (a fractional number
-// meets Int64 in the default float dtype), and Int64 / Int64 divides in the default float dtype.
+// meets an integer tensor in the default float dtype, an integral one a Bool tensor in Int64),
+// integer arithmetic wraps like C (uint8 200 + 100 = 44), and integer / integer divides in the
+// default float dtype.
 // d(a±b) = (1, ±1), d(ab) = (b, a), d(a/b) = (1/b, −a/b²). grad_fn: AddBackward0, SubBackward0,
 // MulBackward0, DivBackward0, NegBackward0 (a number operand is a saved 0-d tensor).
 Tensor add(const Tensor& a, const Tensor& b);
@@ -42,8 +46,9 @@ Tensor operator*(double a, const Tensor& b);
 Tensor operator/(double a, const Tensor& b);
 
 // ---- unary math (src/ops/unary.cpp; where, maximum, minimum: src/ops/where.cpp) ----
-// Int64 input promotes to the default float dtype for exp, log, log1p, sqrt, sigmoid, tanh,
-// softplus and pow by a number; abs, sign, relu, square and clamp with integral bounds keep it.
+// Bool / integer input promotes to the default float dtype for exp, log, log1p, sqrt, sigmoid,
+// tanh, softplus and pow by a fractional number; abs, sign, relu, square, pow by an integral
+// number and clamp with integral bounds keep it.
 // At kinks, as torch: abs′(0) = 0, relu′(0) = 0, sign′ = 0, sqrt′(0) = inf, clamp′ = 1 on
 // [lo, hi] (bounds included) and 0 outside; pow(x, p) by a tensor: d/dp = x^p log x, taken as 0
 // where x = 0 and p ≥ 0. maximum/minimum split the gradient ½–½ on ties (NaN wins the forward);
@@ -56,8 +61,12 @@ Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
 Tensor abs(const Tensor& x);
+// Integer tensors to an integral power stay integers (wrapping like C, as torch); a negative
+// integral power of an integer tensor throws ("Integers to negative integer powers are not
+// allowed"); a fractional power promotes to the default dtype. (libtorch's pow(i, 2) keeps the
+// dtype and pow(i, 2.0) promotes; a double cannot tell them apart, so 2.0 counts as integral.)
 Tensor pow(const Tensor& x, double p);
-Tensor pow(const Tensor& x, const Tensor& p);
+Tensor pow(const Tensor& x, const Tensor& p);  // dtype: torch.result_type(x, p)
 Tensor relu(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
@@ -67,13 +76,82 @@ Tensor log1p(const Tensor& x);                       // log(1 + x), accurate for
 Tensor sign(const Tensor& x);                        // -1, 0 or 1 (SignBackward0: zero gradient)
 Tensor square(const Tensor& x);                      // pow(x, 2)
 Tensor maximum(const Tensor& a, const Tensor& b);    // elementwise, broadcasting; ties split 1/2
-Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);    // (NaN wins, like torch)
 // log(1 + exp(βx)) / β, and x itself where βx > threshold (like torch.nn.functional.softplus)
 Tensor softplus(const Tensor& x, double beta = 1, double threshold = 20);
 
-// ---- comparisons, not differentiable; return Int64 0/1 (src/ops/compare.cpp) ----
-// Both sides broadcast and are compared in their promoted dtype; the result never requires grad
-// (no grad_fn). NaN is unequal to everything, itself included.
+// ---- clamp variants (src/ops/clamp.cpp) ----
+// clamp_min(x, lo) = max(x, lo), gradient 1 where x >= lo (ties pass it, like torch);
+// clamp_max likewise with x <= hi. clamp(x, lo, hi) with tensor bounds broadcasts; the bounds get
+// the gradient where they bind (ClampBackward0, torch's clamp_backward_min_max).
+Tensor clamp_min(const Tensor& x, double lo);                          // ClampMinBackward0
+Tensor clamp_max(const Tensor& x, double hi);                          // ClampMaxBackward0
+Tensor clamp(const Tensor& x, const Tensor& lo, const Tensor& hi);     // ClampBackward0
+
+// ---- more elementwise math (src/ops/math.cpp): Bool / integer inputs promote to the default
+// float dtype; each records torch's grad_fn (SinBackward0, ...). Outside the domain the result is
+// NaN (asin(2)) or ±inf (atanh(1)), and so is the gradient, as in torch. ----
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
+Tensor tan(const Tensor& x);
+Tensor asin(const Tensor& x);
+Tensor acos(const Tensor& x);
+Tensor atan(const Tensor& x);
+Tensor atan2(const Tensor& a, const Tensor& b);  // angle of (b, a); broadcasting
+Tensor sinh(const Tensor& x);
+Tensor cosh(const Tensor& x);
+Tensor asinh(const Tensor& x);
+Tensor acosh(const Tensor& x);
+Tensor atanh(const Tensor& x);
+Tensor exp2(const Tensor& x);
+Tensor expm1(const Tensor& x);  // exp(x) - 1, accurate for small x (SLEEF, torch's bits)
+Tensor log2(const Tensor& x);
+Tensor log10(const Tensor& x);
+Tensor rsqrt(const Tensor& x);       // 1 / sqrt(x)
+Tensor reciprocal(const Tensor& x);  // 1 / x
+Tensor erf(const Tensor& x);         // SLEEF, torch's bits
+Tensor erfc(const Tensor& x);        // 1 - erf(x), accurate for large x
+
+// ---- rounding and remainders (src/ops/rounding.cpp) ----
+// floor ceil round trunc: zero gradient everywhere (torch's convention, also at the jumps);
+// integer inputs are returned as copies in their dtype. round: halves to even (0.5 -> 0,
+// 2.5 -> 2), like torch. frac(x) = x - trunc(x) (floating only; gradient 1).
+Tensor floor(const Tensor& x);
+Tensor ceil(const Tensor& x);
+Tensor round(const Tensor& x);
+Tensor trunc(const Tensor& x);
+Tensor frac(const Tensor& x);
+// fmod: the result has the dividend's sign (C's fmod); remainder: the divisor's sign (Python's
+// %, torch.remainder). Integer operands stay integers; an integer zero divisor throws
+// (torch's ZeroDivisionError); floats give NaN. d/da = 1; d/db = -trunc(a/b) / -floor(a/b).
+Tensor fmod(const Tensor& a, const Tensor& b);       // FmodBackward1
+Tensor fmod(const Tensor& a, double b);              // FmodBackward0
+Tensor remainder(const Tensor& a, const Tensor& b);  // RemainderBackward1
+Tensor remainder(const Tensor& a, double b);         // RemainderBackward0
+
+// ---- logical, bitwise and floating-class tests, not differentiable (src/ops/logical.cpp) ----
+// logical_*: any dtypes, nonzero (NaN included) is true, result Bool. bitwise_*: Bool and
+// integer dtypes only, result torch.result_type(a, b); bitwise_not of Bool is logical not.
+Tensor logical_and(const Tensor& a, const Tensor& b);
+Tensor logical_or(const Tensor& a, const Tensor& b);
+Tensor logical_xor(const Tensor& a, const Tensor& b);
+Tensor logical_not(const Tensor& x);
+Tensor bitwise_and(const Tensor& a, const Tensor& b);
+Tensor bitwise_or(const Tensor& a, const Tensor& b);
+Tensor bitwise_xor(const Tensor& a, const Tensor& b);
+Tensor bitwise_not(const Tensor& x);
+Tensor operator&(const Tensor& a, const Tensor& b);  // bitwise_and
+Tensor operator|(const Tensor& a, const Tensor& b);  // bitwise_or
+Tensor operator^(const Tensor& a, const Tensor& b);  // bitwise_xor
+Tensor operator~(const Tensor& x);                   // bitwise_not
+Tensor operator!(const Tensor& x);                   // logical_not
+Tensor isnan(const Tensor& x);
+Tensor isinf(const Tensor& x);
+Tensor isfinite(const Tensor& x);
+
+// ---- comparisons, not differentiable; return Bool (src/ops/compare.cpp) ----
+// Both sides broadcast and are compared in their promoted dtype (torch.result_type); the result
+// never requires grad (no grad_fn). NaN is unequal to everything, itself included.
 Tensor eq(const Tensor& a, const Tensor& b);
 Tensor ne(const Tensor& a, const Tensor& b);
 Tensor lt(const Tensor& a, const Tensor& b);
@@ -87,7 +165,8 @@ Tensor operator<=(const Tensor& a, const Tensor& b);
 Tensor operator>=(const Tensor& a, const Tensor& b);
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8);
 Tensor operator!=(const Tensor& a, const Tensor& b);
-// Against a number (compared in a's dtype; an Int64 tensor against a fractional number in float64).
+// Against a number (compared in a's dtype; an integer tensor against a fractional or out-of-range
+// number in float64).
 Tensor eq(const Tensor& a, double b);
 Tensor ne(const Tensor& a, double b);
 Tensor lt(const Tensor& a, double b);
@@ -102,7 +181,8 @@ Tensor operator<=(const Tensor& a, double b);
 Tensor operator>=(const Tensor& a, double b);
 
 // ---- reductions (src/ops/reduction.cpp; max, min, argmax, argmin: src/ops/max.cpp) ----
-// sum keeps the dtype (Int64 stays Int64); mean needs a floating dtype. dim may be negative;
+// sum of Bool / integer tensors is Int64, of floating ones keeps the dtype; mean needs a floating
+// dtype. dim may be negative;
 // keepdim keeps it with size 1. d sum = 1 and d mean = 1/n, broadcast back. max/min over all
 // elements share the gradient evenly among ties (NaN propagates and counts as the extreme); along
 // a dim they return values only and the gradient goes to the first index reaching the extreme

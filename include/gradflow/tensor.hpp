@@ -178,6 +178,12 @@ class Tensor {
 std::ostream& operator<<(std::ostream&, const Tensor&);  // PyTorch-style printing
 std::string to_string(const Tensor&);
 
+// torch.result_type of a binary op: promote_types, except that a 0-d operand (scalars arrive as
+// 0-d tensors) only raises the result's dtype when it is of a higher category (bool < integer <
+// floating) than the dimensioned operand: int32 tensor + 0-d int64 is int32, uint8 + 0-d float64
+// is float64, float32 + 0-d float64 is float32, bool + 0-d int64 is int64.
+DType result_type(const Tensor& a, const Tensor& b);
+
 // A fresh contiguous tensor with uninitialised data.
 Tensor empty(const Shape& shape, DType dtype);
 // A view of t's storage with the given sizes, strides and offset (no checks beyond bounds).

@@ -18,8 +18,8 @@ Tensor& Tensor::requires_grad_(bool on) {
     return *this;
   }
   GF_CHECK(!on || is_floating(dtype()),
-           "requires_grad_: only Tensors of floating point dtype can require gradients, got ",
-           dtype_name(dtype()));
+           "requires_grad_: only Tensors of floating point dtype can require gradients (got ",
+           dtype_name(dtype()), ")");
   impl().requires_grad = on;
   return *this;
 }

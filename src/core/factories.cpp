@@ -15,7 +15,7 @@ Tensor generate(const Shape& shape, DType dtype, F f) {
   dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = out.data_ptr<T>();
-    for (int64_t i = 0, n = out.numel(); i < n; ++i) p[i] = static_cast<T>(f(i));
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) p[i] = convert<T>(f(i));
   });
   return out;
 }
@@ -60,6 +60,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   // Like PyTorch: the second half counts back from `end` so both ends are exact.
   int64_t half = steps / 2;
   return generate({steps}, dtype, [&](int64_t i) {
+    if (steps == 1) return start;  // torch.linspace(5, 10, 1) is [5]
     return i < half ? start + step * static_cast<double>(i)
                     : end - step * static_cast<double>(steps - 1 - i);
   });

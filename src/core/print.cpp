@@ -18,7 +18,7 @@ constexpr int64_t kThreshold = 1000;
 constexpr int64_t kEdgeItems = 3;
 
 struct Formatter {
-  enum Mode { Integer, IntegerFloat, Fixed, Scientific } mode = Fixed;
+  enum Mode { Boolean, Integer, IntegerFloat, Fixed, Scientific } mode = Fixed;
   int width = 1;
 
   std::string format(double v) const {
@@ -26,6 +26,7 @@ struct Formatter {
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     switch (mode) {
+      case Boolean: return v != 0 ? "True" : "False";
       case Integer: std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v)); break;
       case IntegerFloat: std::snprintf(buf, sizeof buf, "%.0f.", v); break;
       case Fixed: std::snprintf(buf, sizeof buf, "%.4f", v); break;
@@ -41,7 +42,9 @@ struct Formatter {
 
 Formatter make_formatter(const std::vector<double>& values, DType dtype) {
   Formatter f;
-  if (dtype == DType::Int64) {
+  if (dtype == DType::Bool) {
+    f.mode = Formatter::Boolean;
+  } else if (is_integral(dtype, false)) {
     f.mode = Formatter::Integer;
   } else {
     bool all_int = true;
@@ -152,8 +155,10 @@ std::ostream& operator<<(std::ostream& out, const Tensor& t) {
     for (std::size_t i = 0; i < t.sizes().size(); ++i) out << (i ? ", " : "") << t.sizes()[i];
     out << (t.dim() == 1 ? ",)" : ")");
   }
-  if (t.dtype() != default_dtype() && t.dtype() != DType::Int64)
-    out << ", dtype=" << dtype_name(t.dtype());
+  // Like torch: int64 and bool are implied by the values, except when there are none.
+  bool implied = t.dtype() == default_dtype() ||
+                 (t.numel() > 0 && (t.dtype() == DType::Int64 || t.dtype() == DType::Bool));
+  if (!implied) out << ", dtype=" << dtype_name(t.dtype());
   if (t.grad_fn()) {
     out << ", grad_fn=<" << t.grad_fn_name() << '>';
   } else if (t.requires_grad()) {

@@ -27,23 +27,30 @@ constexpr int kMaxJsonDepth = 16;                  // a valid header needs 3
 // safetensors dtype names, and their rank in the reference writer's sort (larger first).
 const char* st_dtype_name(DType d) {
   switch (d) {
-    case DType::Float32:
-      return "F32";
-    case DType::Float64:
-      return "F64";
-    default:
-      return "I64";
+    case DType::Bool: return "BOOL";
+    case DType::UInt8: return "U8";
+    case DType::Int32: return "I32";
+    case DType::Float32: return "F32";
+    case DType::Float64: return "F64";
+    default: return "I64";
   }
 }
-int st_dtype_rank(DType d) {  // position in safetensors' Dtype enum: F32 < F64 < I64
+// Position in safetensors' Dtype enum: BOOL U8 I8 I16 U16 F16 BF16 I32 U32 F32 F64 I64 U64.
+int st_dtype_rank(DType d) {
   switch (d) {
-    case DType::Float32:
-      return 0;
-    case DType::Float64:
-      return 1;
-    default:
-      return 2;
+    case DType::Bool: return 0;
+    case DType::UInt8: return 1;
+    case DType::Int32: return 7;
+    case DType::Float32: return 9;
+    case DType::Float64: return 10;
+    default: return 11;
   }
+}
+// A BOOL byte other than 0 or 1 would be an invalid C++ bool: read it as "nonzero".
+void normalize_bools(Tensor& t) {
+  if (t.dtype() != DType::Bool) return;
+  auto* p = static_cast<unsigned char*>(t.impl().storage->data);
+  for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = p[i] != 0;
 }
 
 struct Entry {
@@ -122,14 +129,20 @@ Header parse_header(std::string_view text, uint64_t data_size, const std::string
     e.name = name;
     const std::string dname = dt->get<std::string>();
     std::size_t esize = 0;
-    if (dname == "F32")
+    if (dname == "BOOL")
+      e.dtype = DType::Bool, esize = 1;
+    else if (dname == "U8")
+      e.dtype = DType::UInt8, esize = 1;
+    else if (dname == "I32")
+      e.dtype = DType::Int32, esize = 4;
+    else if (dname == "F32")
       e.dtype = DType::Float32, esize = 4;
     else if (dname == "F64")
       e.dtype = DType::Float64, esize = 8;
     else if (dname == "I64")
       e.dtype = DType::Int64, esize = 8;
     else
-      detail::fail(where, "dtype '", dname, "' is not supported (gradflow reads F32, F64, I64)");
+      detail::fail(where, "dtype '", dname, "' is not supported (gradflow reads BOOL, U8, I32, I64, F32, F64)");
     GF_CHECK(sh->size() <= Shape::kMaxDims, where, "shape has ", sh->size(),
              " dimensions; at most ", Shape::kMaxDims, " are supported");
     // The product also runs over max(d, 1): a zero-size tensor whose other dims multiply past
@@ -297,6 +310,7 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
   for (const Entry& e : h.entries) {
     Tensor t = empty(e.shape, e.dtype);
     if (e.end > e.begin) std::memcpy(t.impl().storage->data, data + e.begin, e.end - e.begin);
+    normalize_bools(t);
     f.tensors.emplace_back(e.name, std::move(t));
   }
   return f;
@@ -326,6 +340,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
     GF_CHECK(std::fread(t.impl().storage->data, 1, nbytes, file.get()) == nbytes,
              "load_safetensors: ", path, ": tensor '", e.name,
              "': truncated while reading its data");
+    normalize_bools(t);
     f.tensors.emplace_back(e.name, std::move(t));
   }
   return f;

@@ -107,7 +107,35 @@ Tensor unary(const Tensor& x, F f) {
   Tensor out = empty(x.shape(), x.dtype());
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
+    map_into<T, T>(x, out.data_ptr<T>(), [&](T v) { return convert<T>(f(v)); });
+  });
+  return out;
+}
+
+// The input of a floating op: Bool and integer tensors promote to the default dtype, like torch.
+inline Tensor to_floating(const Tensor& x) {
+  return is_floating(x.dtype()) ? x : x.to(default_dtype());
+}
+
+// Same, for a floating x (callers promote integers first): f is instantiated for float and double
+// only. f(v) may return another arithmetic type; it is converted to x's dtype.
+template <class F>
+Tensor unary_floating(const Tensor& x, F f) {
+  Tensor out = empty(x.shape(), x.dtype());
+  dispatch_floating(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
     map_into<T, T>(x, out.data_ptr<T>(), [&](T v) { return static_cast<T>(f(v)); });
+  });
+  return out;
+}
+
+// A new Bool tensor out[i] = f(x[i]) (isnan, logical_not, ...), for any dtype of x.
+template <class F>
+Tensor unary_to_bool(const Tensor& x, F f) {
+  Tensor out = empty(x.shape(), DType::Bool);
+  dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    map_into<T, bool>(x, out.data_ptr<bool>(), [&](T v) { return static_cast<bool>(f(v)); });
   });
   return out;
 }
@@ -159,14 +187,14 @@ void binary_into(const Tensor& a, const Tensor& b, const Shape& shape, Out* out,
 template <class F>
 Tensor binary(const Tensor& a, const Tensor& b, F f, const char* op) {
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), op);
-  DType dt = promote_types(a.dtype(), b.dtype());
+  DType dt = result_type(a, b);
   Tensor x = a.dtype() == dt ? a : a.to(dt);
   Tensor y = b.dtype() == dt ? b : b.to(dt);
   Tensor out = empty(shape, dt);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
     binary_into<T, T>(x, y, shape, out.data_ptr<T>(),
-                      [&](T u, T v) { return static_cast<T>(f(u, v)); });
+                      [&](T u, T v) { return convert<T>(f(u, v)); });
   });
   return out;
 }

@@ -10,42 +10,10 @@
 #include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/flatten.hpp"
 #include "gradflow/ops.hpp"
+#include "python_repr.hpp"
 
 namespace gf::nn {
 
-namespace {
-// Python's repr(float): shortest round-trip digits, fixed notation for 1e-4 <= |v| < 1e16,
-// otherwise "1e-05" style; always shows a '.' or an exponent ("1.0", "0.5").
-std::string python_float(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, end);  // "d.ddde±XX"
-  auto e = sci.find('e');
-  if (e == std::string::npos) return sci;  // inf / nan
-  bool neg = sci[0] == '-';
-  std::string mant = sci.substr(neg ? 1 : 0, e - (neg ? 1 : 0));
-  int exp = std::atoi(sci.c_str() + e + 1);
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits += c;
-  std::string out = neg ? "-" : "";
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) {
-      out += "0." + std::string(-exp - 1, '0') + digits;
-    } else if (static_cast<int>(digits.size()) <= exp + 1) {
-      out += digits + std::string(exp + 1 - digits.size(), '0') + ".0";
-    } else {
-      out += digits.substr(0, exp + 1) + "." + digits.substr(exp + 1);
-    }
-    return out;
-  }
-  out += digits.substr(0, 1);
-  if (digits.size() > 1) out += "." + digits.substr(1);
-  char ebuf[16];
-  std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
-  return out + ebuf;
-}
-}  // namespace
 
 Tensor ReLU::forward(const Tensor& input) { return relu(input); }
 Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
@@ -85,7 +53,7 @@ Dropout::Dropout(double p) : Module("Dropout"), p_(p) {
   GF_CHECK(p >= 0 && p <= 1, "Dropout: probability has to be between 0 and 1, but got ", p);
 }
 Tensor Dropout::forward(const Tensor& input) { return dropout(input, p_, is_training()); }
-std::string Dropout::extra_repr() const { return "p=" + python_float(p_) + ", inplace=False"; }
+std::string Dropout::extra_repr() const { return "p=" + detail::python_float(p_) + ", inplace=False"; }
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules)
     : Module("Sequential") {

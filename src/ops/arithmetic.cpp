@@ -10,11 +10,14 @@ namespace gf {
 
 namespace {
 
-// A scalar operand as a 0-d tensor of the tensor's dtype (an Int64 tensor meets a fractional
-// scalar in the default float dtype, like PyTorch's type promotion).
+// A scalar operand as a 0-d tensor of the tensor's dtype, like torch's wrapped numbers: an integer
+// tensor meets a fractional scalar in the default float dtype, and a Bool tensor an integral one
+// in Int64 (torch.tensor([True]) + 2 is int64).
 Tensor wrap_scalar(const Tensor& t, double v) {
   DType dt = t.dtype();
-  if (dt == DType::Int64 && v != static_cast<double>(static_cast<int64_t>(v))) dt = default_dtype();
+  bool integral = v == static_cast<double>(static_cast<int64_t>(v));
+  if (!is_floating(dt) && !integral) dt = default_dtype();
+  else if (dt == DType::Bool) dt = DType::Int64;
   return scalar_tensor(v, dt);
 }
 
@@ -57,8 +60,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 // d(a/b)/da = 1/b, d(a/b)/db = -a/b²
 Tensor div(const Tensor& a, const Tensor& b) {
   // Integer division promotes to the default float dtype, like torch.true_divide.
-  if (a.dtype() == DType::Int64 && b.dtype() == DType::Int64)
-    return div(a.to(default_dtype()), b.to(default_dtype()));
+  if (!is_floating(result_type(a, b))) return div(a.to(default_dtype()), b.to(default_dtype()));
   Tensor out = kernels::binary(
       a, b, [](auto x, auto y) { return x / y; }, "div");
   autograd::record(

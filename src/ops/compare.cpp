@@ -1,5 +1,5 @@
 // Comparisons: eq, ne, lt, le, gt, ge (and the operators), tensor-tensor with numpy broadcasting
-// and type promotion, or tensor-number. They return Int64 0/1 tensors and are never recorded by
+// and type promotion (torch.result_type), or tensor-number. They return Bool tensors and are never recorded by
 // autograd (their derivative is zero almost everywhere). allclose: |a - b| <= atol + rtol |b|.
 #include <cmath>
 
@@ -11,27 +11,34 @@ namespace gf {
 
 namespace {
 
-// out[i] = f(a[i], b[i]) as Int64 0/1 over the broadcast shape, compared in the promoted dtype.
+// out[i] = f(a[i], b[i]) as Bool over the broadcast shape, compared in the promoted dtype.
 template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, F f, const char* op) {
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), op);
-  DType dt = promote_types(a.dtype(), b.dtype());
+  DType dt = result_type(a, b);
   Tensor x = a.dtype() == dt ? a.detach() : a.detach().to(dt);
   Tensor y = b.dtype() == dt ? b.detach() : b.detach().to(dt);
-  Tensor out = empty(shape, DType::Int64);
+  Tensor out = empty(shape, DType::Bool);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
-    kernels::binary_into<T, int64_t>(x, y, shape, out.data_ptr<int64_t>(),
-                                     [&](T u, T v) { return static_cast<int64_t>(f(u, v)); });
+    kernels::binary_into<T, bool>(x, y, shape, out.data_ptr<bool>(),
+                                  [&](T u, T v) { return static_cast<bool>(f(u, v)); });
   });
   return out;
 }
 
-// A number as a 0-d tensor to compare against t: t's dtype, except that an Int64 tensor meets a
-// fractional number in Float64 (so that x < 0.5 is exact).
+// A number as a 0-d tensor to compare against t: t's dtype, except that an integer tensor meets
+// a fractional or out-of-range number in Float64 (so that x < 0.5 and uint8 < 300 are exact).
 Tensor number(const Tensor& t, double v) {
   DType dt = t.dtype();
-  if (dt == DType::Int64 && v != std::floor(v)) dt = DType::Float64;
+  if (!is_floating(dt) && static_cast<double>(convert<int64_t>(v)) == v) {
+    bool fits = dispatch(dt, [&](auto tag) {
+      using T = decltype(tag);
+      return static_cast<double>(convert<T>(v)) == v;
+    });
+    if (fits) return scalar_tensor(v, dt);
+  }
+  if (!is_floating(dt)) dt = DType::Float64;
   return scalar_tensor(v, dt);
 }
 
@@ -113,7 +120,7 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol) {
         return std::fabs(u - v) <= atol + rtol * std::fabs(v);  // false for NaN and inf - finite
       },
       "allclose");
-  const int64_t* p = close.data_ptr<int64_t>();
+  const bool* p = close.data_ptr<bool>();
   for (int64_t i = 0, n = close.numel(); i < n; ++i)
     if (!p[i]) return false;
   return true;

@@ -67,7 +67,7 @@ Tensor& Tensor::fill_(double v) {
   dispatch(dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = data_ptr<T>();
-    std::fill(p, p + numel(), static_cast<T>(v));
+    std::fill(p, p + numel(), convert<T>(v));
   });
   ++impl().storage->version;
   if (is_grad_enabled() && requires_grad()) {

@@ -101,12 +101,12 @@ Tensor extremum_dim_op(const Tensor& x, int64_t dim, bool keepdim, bool is_max) 
   autograd::record(
       r.values, is_max ? "MaxBackward0" : "MinBackward0", {x}, {{"indices", indices}},
       [shape = x.sizes(), dim, keepdim](const Tensor& g, const Tensor& indices) -> Grads {
-        Tensor mask = empty(shape, DType::Int64);
+        Tensor mask = empty(shape, DType::Bool);
         int64_t n = shape[dim], outer = 1, inner = 1;
         for (int64_t i = 0; i < dim; ++i) outer *= shape[i];
         for (std::size_t i = dim + 1; i < shape.size(); ++i) inner *= shape[i];
         const int64_t* id = indices.data_ptr<int64_t>();
-        int64_t* m = mask.data_ptr<int64_t>();
+        bool* m = mask.data_ptr<bool>();
         for (int64_t o = 0; o < outer; ++o)
           for (int64_t k = 0; k < n; ++k)
             for (int64_t i = 0; i < inner; ++i) m[(o * n + k) * inner + i] = id[o * inner + i] == k;

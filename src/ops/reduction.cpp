@@ -29,7 +29,11 @@ Tensor sum_keepdim(const Tensor& x, int64_t dim) {
 }
 
 // d sum(x)/dx = 1 everywhere (mean: 1/n): the gradient is broadcast back to x's shape.
-Tensor reduce(const Tensor& x, int64_t dim, bool keepdim, bool is_mean, const char* op) {
+Tensor reduce(const Tensor& x0, int64_t dim, bool keepdim, bool is_mean, const char* op) {
+  // Like torch, sums of bool and integer tensors are int64.
+  const Tensor& x = is_integral(x0.dtype(), true) && x0.dtype() != DType::Int64 && !is_mean
+                        ? x0.to(DType::Int64)
+                        : x0;
   bool all = dim == INT64_MIN;
   Tensor out;
   if (all) {

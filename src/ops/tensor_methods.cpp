@@ -17,7 +17,7 @@ Tensor Tensor::to(DType target) const {
     using S = decltype(from);
     dispatch(target, [&](auto to) {
       using D = decltype(to);
-      kernels::map_into<S, D>(*this, out.data_ptr<D>(), [](S v) { return static_cast<D>(v); });
+      kernels::map_into<S, D>(*this, out.data_ptr<D>(), [](S v) { return convert<D>(v); });
     });
   });
   if (is_floating(target) && is_floating(dtype())) {

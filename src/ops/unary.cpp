@@ -96,6 +96,35 @@ Tensor pow_forward(const Tensor& x, double p) {
   return kernels::unary(x, [=](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
 }
 
+// x^p in an integer dtype by repeated squaring (wrapping like C, as torch's integer pow).
+template <class T>
+T int_pow(T base, int64_t e) {
+  T r = 1;
+  while (e > 0) {
+    if (e & 1) r = static_cast<T>(r * base);
+    base = static_cast<T>(base * base);
+    e >>= 1;
+  }
+  return r;
+}
+
+// Integer tensors to integer powers stay integers, like torch; negative powers are refused.
+Tensor int_pow_tensor(const Tensor& x, const Tensor& p) {
+  DType dt = result_type(x, p);
+  dispatch_numeric(p.dtype(), [&](auto tag) {
+    using E = decltype(tag);
+    Tensor pc = p.contiguous();
+    const E* e = pc.template data_ptr<E>();
+    for (int64_t i = 0, n = pc.numel(); i < n; ++i)
+      GF_CHECK(!(e[i] < E{0}), "pow: Integers to negative integer powers are not allowed (got "
+               "exponent ", static_cast<int64_t>(e[i]), ")");
+  });
+  Tensor a = x.dtype() == dt ? x : x.to(dt);
+  Tensor b = p.dtype() == dt ? p : p.to(dt);
+  return kernels::binary(
+      a, b, [](auto u, auto v) { return int_pow(u, static_cast<int64_t>(v)); }, "pow");
+}
+
 }  // namespace
 
 // d exp(x)/dx = exp(x)              (saves the output)
@@ -152,7 +181,13 @@ Tensor sign(const Tensor& x) {
 
 // d x^p/dx = p x^(p-1)   (p a number; 0 when p = 0)
 Tensor pow(const Tensor& x0, double p) {
-  Tensor x = to_floating(x0);  // a float exponent promotes integers, like PyTorch
+  // An integral exponent keeps an integer tensor's dtype (torch::pow(i, 2)); a fractional one
+  // promotes it to the default float dtype (torch::pow(i, 2.5)).
+  if (!is_floating(x0.dtype()) && p == std::floor(p) && std::fabs(p) < 9.2e18) {
+    Tensor xi = x0.dtype() == DType::Bool ? x0.to(DType::Int64) : x0;
+    return int_pow_tensor(xi, scalar_tensor(p, DType::Int64));
+  }
+  Tensor x = to_floating(x0);
   Tensor out = pow_forward(x, p);
   autograd::record(out, "PowBackward0", {x}, {{"self", x}},
                    [p](const Tensor& g, const Tensor& x) -> Grads {
@@ -165,7 +200,8 @@ Tensor pow(const Tensor& x0, double p) {
 // d x^p/dx = p x^(p-1)   (0 where p = 0)
 // d x^p/dp = x^p log x   (0 where x = 0 and p >= 0, like PyTorch)
 Tensor pow(const Tensor& x0, const Tensor& p0) {
-  DType dt = promote_types(x0.dtype(), p0.dtype());
+  DType dt = result_type(x0, p0);
+  if (!is_floating(dt)) return int_pow_tensor(x0, p0);
   Tensor x = x0.dtype() == dt ? x0 : x0.to(dt);
   Tensor p = p0.dtype() == dt ? p0 : p0.to(dt);
   Tensor out = kernels::binary(
@@ -184,7 +220,6 @@ Tensor pow(const Tensor& x0, const Tensor& p0) {
 
 // PyTorch records PowBackward0 too; integers stay integers (square of Int64 is Int64).
 Tensor square(const Tensor& x) {
-  if (x.dtype() == DType::Int64) return kernels::unary(x, [](auto v) { return v * v; });
   return pow(x, 2.0);
 }
 
@@ -240,7 +275,7 @@ Tensor clamp(const Tensor& x0, double lo, double hi) {
            " max=", hi);
   auto integral = [](double v) { return std::isinf(v) || v == std::floor(v); };
   Tensor x =
-      x0.dtype() == DType::Int64 && !(integral(lo) && integral(hi)) ? x0.to(default_dtype()) : x0;
+      !is_floating(x0.dtype()) && !(integral(lo) && integral(hi)) ? x0.to(default_dtype()) : x0;
   // min(max(x, lo), hi): NaN stays NaN; lo > hi gives hi everywhere, like PyTorch
   Tensor out = kernels::unary(x, [=](auto v) {
     using T = decltype(v);

@@ -16,16 +16,21 @@ Tensor zero_like_scalar(const Tensor& g) { return scalar_tensor(0, g.dtype()); }
 }  // namespace
 
 // d where(c, a, b)/da = c, d/db = 1 - c
-Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
+Tensor where(const Tensor& cond0, const Tensor& a0, const Tensor& b0) {
+  // torch also takes (deprecated) uint8 conditions, as "nonzero".
+  GF_CHECK(cond0.dtype() == DType::Bool || cond0.dtype() == DType::UInt8,
+           "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+           scalar_type_name(cond0.dtype()));
+  Tensor cond = cond0.dtype() == DType::Bool ? cond0 : cond0.to(DType::Bool);
   Shape shape =
       broadcast_shapes(broadcast_shapes(cond.sizes(), a0.sizes(), "where"), b0.sizes(), "where");
-  DType dt = promote_types(a0.dtype(), b0.dtype());
+  DType dt = result_type(a0, b0);
   Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
   Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
   Tensor out = empty(shape, dt);
   const int64_t n = shape.numel();
-  dispatch(cond.dtype(), [&](auto ctag) {
-    using C = decltype(ctag);
+  {
+    using C = bool;
     dispatch(dt, [&](auto tag) {
       using T = decltype(tag);
       const C* cp = static_cast<const C*>(cond.impl().storage->data);
@@ -56,7 +61,7 @@ Tensor where(const Tensor& cond, const Tensor& a0, const Tensor& b0) {
             pos += cnt;
           });
     });
-  });
+  }
   autograd::record(out, "WhereBackward0", {a, b}, {{"condition", cond.detach()}},
                    [](const Backward& bw, const Tensor& c) -> Grads {
                      const Tensor& g = bw.grad();
@@ -72,7 +77,7 @@ namespace {
 // likewise with a < b. The tie split matches PyTorch.
 Tensor extremum(const Tensor& a0, const Tensor& b0, bool is_max) {
   const char* op = is_max ? "maximum" : "minimum";
-  DType dt = promote_types(a0.dtype(), b0.dtype());
+  DType dt = result_type(a0, b0);
   Tensor a = a0.dtype() == dt ? a0 : a0.to(dt);
   Tensor b = b0.dtype() == dt ? b0 : b0.to(dt);
   // NaN wins, like PyTorch

@@ -13,10 +13,12 @@ import os
 import torch
 
 torch.manual_seed(0)
-DT = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64"}
+DT = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
 
 
 def num(v):
+    if isinstance(v, bool):
+        return 1 if v else 0
     if isinstance(v, float):
         if math.isnan(v):
             return "nan"
@@ -50,7 +52,7 @@ OPS = {
     "sign": lambda x: torch.sign(x[0]),
     "square": lambda x: torch.square(x[0]),
     "pow_2.5": lambda x: torch.pow(x[0], 2.5),
-    "pow_3": lambda x: torch.pow(x[0], 3.0),
+    "pow_3": lambda x: torch.pow(x[0], 3),  # an int exponent: integer tensors stay integers
     "pow_-1.5": lambda x: torch.pow(x[0], -1.5),
     "pow_0": lambda x: torch.pow(x[0], 0.0),
     "pow_tensor": lambda x: torch.pow(x[0], x[1]),
@@ -71,12 +73,12 @@ OPS = {
     "argmax_dim0_keepdim": lambda x: torch.argmax(x[0], 0, keepdim=True),
     "argmax_all": lambda x: torch.argmax(x[0]),
     "argmin_dim1": lambda x: torch.argmin(x[0], 1),
-    "eq": lambda x: torch.eq(x[0], x[1]).long(),
-    "ne": lambda x: torch.ne(x[0], x[1]).long(),
-    "lt": lambda x: torch.lt(x[0], x[1]).long(),
-    "le": lambda x: torch.le(x[0], x[1]).long(),
-    "gt": lambda x: torch.gt(x[0], x[1]).long(),
-    "ge": lambda x: torch.ge(x[0], x[1]).long(),
+    "eq": lambda x: torch.eq(x[0], x[1]),
+    "ne": lambda x: torch.ne(x[0], x[1]),
+    "lt": lambda x: torch.lt(x[0], x[1]),
+    "le": lambda x: torch.le(x[0], x[1]),
+    "gt": lambda x: torch.gt(x[0], x[1]),
+    "ge": lambda x: torch.ge(x[0], x[1]),
 }
 
 ties = torch.tensor([[1.0, 3.0, 3.0, -2.0], [0.5, 0.5, -1.0, 0.25], [-3.0, 2.0, 2.0, 2.0]],

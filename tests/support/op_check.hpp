@@ -160,9 +160,15 @@ inline Shape json_shape(const nlohmann::json& t) {
   return Shape(t.at("shape").get<std::vector<int64_t>>());
 }
 
+// "bool", "uint8", "int32", "int64", "float32" or "float64" (torch's names without "torch.").
+inline DType dtype_from_name(const std::string& d) {
+  for (DType t : {DType::Bool, DType::UInt8, DType::Int32, DType::Int64, DType::Float32})
+    if ("torch." + d == dtype_name(t)) return t;
+  return DType::Float64;
+}
+
 inline DType json_dtype(const nlohmann::json& t) {
-  std::string d = t.value("dtype", "float64");
-  return d == "float32" ? DType::Float32 : d == "int64" ? DType::Int64 : DType::Float64;
+  return dtype_from_name(t.value("dtype", "float64"));
 }
 
 inline Tensor json_tensor(const nlohmann::json& t) {

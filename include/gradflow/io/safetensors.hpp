@@ -31,7 +31,7 @@ struct SafetensorsFile {
   const Tensor& at(const std::string& name) const;
 };
 
-// Writes the tensors (any strides; F32/F64/I64) atomically (write_file_atomic). metadata gets
+// Writes the tensors (any strides; BOOL/U8/I32/I64/F32/F64) atomically (write_file_atomic). metadata gets
 // "format": "pt" unless given and "gradflow_format_version": "1". Names must be unique and
 // non-empty and not "__metadata__".
 void save_safetensors(const std::string& path,

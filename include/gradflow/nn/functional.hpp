@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 
+#include "gradflow/nn/activation_options.hpp"
 #include "gradflow/nn/functional/conv.hpp"
 #include "gradflow/nn/functional/pool.hpp"
 #include "gradflow/nn/reduction.hpp"
@@ -53,5 +54,42 @@ using gf::relu;
 using gf::sigmoid;
 using gf::softmax;
 using gf::tanh;
+
+// ---- activations (src/nn/activations.cpp), torch.nn.functional's formulas, grad_fn names and
+// conventions at the kinks; Bool / integer inputs promote to the default float dtype. Each
+// backward is written with differentiable ops (double backward). `inplace` writes the result
+// into the input when nothing needs its gradient (in-place ops are not recorded by autograd: an
+// input that requires grad is refused). ----
+// x > 0 ? x : negative_slope x; at 0 the gradient is negative_slope (LeakyReluBackward0).
+Tensor leaky_relu(const Tensor& x, const LeakyReLUFuncOptions& options = {});
+// x > 0 ? x : alpha (e^x - 1); at 0 the gradient is alpha (EluBackward0).
+Tensor elu(const Tensor& x, const ELUFuncOptions& options = {});
+// scale elu(x, alpha) with torch's constants (scale 1.0507..., alpha 1.6732...; EluBackward0).
+Tensor selu(const Tensor& x, bool inplace = false);
+// max(0, x) + min(0, alpha (e^(x/alpha) - 1)); at 0 the gradient is 1 (CeluBackward0).
+Tensor celu(const Tensor& x, const CELUFuncOptions& options = {});
+// x Φ(x) ("none") or the tanh approximation (GeluBackward0).
+Tensor gelu(const Tensor& x, const GELUFuncOptions& options = {});
+Tensor silu(const Tensor& x);  // x σ(x) (SiluBackward0)
+Tensor mish(const Tensor& x);  // x tanh(softplus(x)) (MishBackward0)
+// log(1 + e^(beta x)) / beta, x itself where beta x > threshold (SoftplusBackward0).
+Tensor softplus(const Tensor& x, const SoftplusFuncOptions& options = {});
+// x / (1 + |x|), composed like torch's (its grad_fn is DivBackward0).
+Tensor softsign(const Tensor& x);
+// clamp(x, min_val, max_val); the gradient is 0 at and beyond the bounds, like torch
+// (HardtanhBackward0).
+Tensor hardtanh(const Tensor& x, const HardtanhFuncOptions& options = {});
+// relu6(x + 3) / 6; gradient 1/6 strictly inside (-3, 3), else 0 (HardsigmoidBackward0).
+Tensor hardsigmoid(const Tensor& x);
+// x relu6(x + 3) / 6; gradient 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (HardswishBackward0).
+Tensor hardswish(const Tensor& x);
+Tensor relu6(const Tensor& x, bool inplace = false);  // hardtanh(x, 0, 6) (HardtanhBackward0)
+// log σ(x) = min(x, 0) - log1p(e^-|x|), stable for large |x| (LogSigmoidBackward0).
+Tensor logsigmoid(const Tensor& x);
+// x > 0 ? x : weight x, weight [1] or [C] for channel dim 1 (PreluBackward0); at 0 the
+// gradient is weight.
+Tensor prelu(const Tensor& x, const Tensor& weight);
+// a σ(b) for the two halves a, b of x along dim (GluBackward0); that size must be even.
+Tensor glu(const Tensor& x, const GLUFuncOptions& options = {});
 
 }  // namespace gf::nn::functional
