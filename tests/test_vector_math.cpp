@@ -22,7 +22,10 @@ namespace {
 const std::map<std::string, VectorFn> kFns = {
     {"exp", VectorFn::Exp},     {"log", VectorFn::Log},   {"log1p", VectorFn::Log1p},
     {"expm1", VectorFn::Expm1}, {"tanh", VectorFn::Tanh}, {"sigmoid", VectorFn::Sigmoid},
-    {"erf", VectorFn::Erf}};
+    {"erf", VectorFn::Erf},     {"sin", VectorFn::Sin},   {"cos", VectorFn::Cos},
+    {"tan", VectorFn::Tan},     {"asin", VectorFn::Asin}, {"acos", VectorFn::Acos},
+    {"atan", VectorFn::Atan},   {"log2", VectorFn::Log2}, {"log10", VectorFn::Log10},
+    {"erfc", VectorFn::Erfc}};
 
 // The public ops that run on these kernels.
 Tensor run_op(const std::string& fn, const Tensor& x) {
@@ -31,6 +34,17 @@ Tensor run_op(const std::string& fn, const Tensor& x) {
   if (fn == "log1p") return log1p(x);
   if (fn == "tanh") return tanh(x);
   if (fn == "sigmoid") return sigmoid(x);
+  if (fn == "expm1") return expm1(x);
+  if (fn == "erf") return erf(x);
+  if (fn == "sin") return sin(x);
+  if (fn == "cos") return cos(x);
+  if (fn == "tan") return tan(x);
+  if (fn == "asin") return asin(x);
+  if (fn == "acos") return acos(x);
+  if (fn == "atan") return atan(x);
+  if (fn == "log2") return log2(x);
+  if (fn == "log10") return log10(x);
+  if (fn == "erfc") return erfc(x);
   return Tensor();
 }
 

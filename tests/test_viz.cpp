@@ -426,8 +426,8 @@ TEST(VizExpr, ParsesEvaluatesAndReportsErrors) {
             }).find("missing ')'"),
             std::string::npos);
   EXPECT_NE(error_of([] {
-              viz::parse_expression("sin(x)", {{"x", 1}});
-            }).find("unknown function 'sin'"),
+              viz::parse_expression("foo(x)", {{"x", 1}});
+            }).find("unknown function 'foo'"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               viz::parse_expression("x*w", {{"x", 1}});

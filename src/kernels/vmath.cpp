@@ -17,6 +17,8 @@
 #include "elementwise.hpp"
 #include "vmath_table.hpp"
 
+static_assert(static_cast<int>(gf::kernels::VectorFn::Count) == gf::kernels::detail::kVectorFns);
+
 namespace gf::kernels {
 
 namespace {
@@ -57,6 +59,24 @@ T scalar(VectorFn fn, T x) {
       return T{1} / (T{1} + std::exp(-x));
     case VectorFn::Erf:
       return std::erf(x);
+    case VectorFn::Sin:
+      return std::sin(x);
+    case VectorFn::Cos:
+      return std::cos(x);
+    case VectorFn::Tan:
+      return std::tan(x);
+    case VectorFn::Asin:
+      return std::asin(x);
+    case VectorFn::Acos:
+      return std::acos(x);
+    case VectorFn::Atan:
+      return std::atan(x);
+    case VectorFn::Log2:
+      return std::log2(x);
+    case VectorFn::Log10:
+      return std::log10(x);
+    case VectorFn::Erfc:
+      return std::erfc(x);
     default:
       return x;
   }

@@ -10,7 +10,13 @@
 
 namespace gf::kernels {
 
-enum class VectorFn : int { Exp, Log, Log1p, Expm1, Tanh, Sigmoid, Erf, Count };
+enum class VectorFn : int {
+  Exp, Log, Log1p, Expm1, Tanh, Sigmoid, Erf,
+  // torch's vectorised unary kernels for the second round's ops (SLEEF u10, erfc u15); torch
+  // 1.13 computes sinh, cosh and exp2 with scalar libm, so gradflow does too (src/ops/math.cpp)
+  Sin, Cos, Tan, Asin, Acos, Atan, Log2, Log10, Erfc,
+  Count
+};
 
 // y[i] = fn(x[i]) for i in [0, n). Buffers may alias exactly (x == y).
 void vector_map(VectorFn fn, const float* x, float* y, int64_t n);

@@ -39,14 +39,34 @@ GF_MAP(sigmoid_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, sigmoidf8)
 GF_MAP(sigmoid_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, sigmoidd4)
 GF_MAP(erf_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_erff8_u10avx2)
 GF_MAP(erf_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_erfd4_u10avx2)
+GF_MAP(sin_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_sinf8_u10avx2)
+GF_MAP(sin_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_sind4_u10avx2)
+GF_MAP(cos_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_cosf8_u10avx2)
+GF_MAP(cos_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_cosd4_u10avx2)
+GF_MAP(tan_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_tanf8_u10avx2)
+GF_MAP(tan_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_tand4_u10avx2)
+GF_MAP(asin_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_asinf8_u10avx2)
+GF_MAP(asin_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_asind4_u10avx2)
+GF_MAP(acos_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_acosf8_u10avx2)
+GF_MAP(acos_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_acosd4_u10avx2)
+GF_MAP(atan_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_atanf8_u10avx2)
+GF_MAP(atan_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_atand4_u10avx2)
+GF_MAP(log2_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_log2f8_u10avx2)
+GF_MAP(log2_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_log2d4_u10avx2)
+GF_MAP(log10_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_log10f8_u10avx2)
+GF_MAP(log10_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_log10d4_u10avx2)
+GF_MAP(erfc_float, float, _mm256_loadu_ps, _mm256_storeu_ps, 8, Sleef_erfcf8_u15avx2)
+GF_MAP(erfc_double, double, _mm256_loadu_pd, _mm256_storeu_pd, 4, Sleef_erfcd4_u15avx2)
 #undef GF_MAP
 
 const VectorTable table = {
     "avx2",
     8,
     4,
-    {exp_float, log_float, log1p_float, expm1_float, tanh_float, sigmoid_float, erf_float},
-    {exp_double, log_double, log1p_double, expm1_double, tanh_double, sigmoid_double, erf_double},
+    {exp_float, log_float, log1p_float, expm1_float, tanh_float, sigmoid_float, erf_float,
+     sin_float, cos_float, tan_float, asin_float, acos_float, atan_float, log2_float, log10_float, erfc_float},
+    {exp_double, log_double, log1p_double, expm1_double, tanh_double, sigmoid_double, erf_double,
+     sin_double, cos_double, tan_double, asin_double, acos_double, atan_double, log2_double, log10_double, erfc_double},
 };
 
 }  // namespace

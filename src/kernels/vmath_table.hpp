@@ -7,6 +7,9 @@
 
 namespace gf::kernels::detail {
 
+// The number of VectorFn entries (vmath.hpp's enum; this header may not include it).
+constexpr int kVectorFns = 16;
+
 using MapFloat = void (*)(const float*, float*, int64_t);
 using MapDouble = void (*)(const double*, double*, int64_t);
 
@@ -14,8 +17,8 @@ using MapDouble = void (*)(const double*, double*, int64_t);
 struct VectorTable {
   const char* name;
   int64_t float_lanes, double_lanes;
-  MapFloat f32[7];  // indexed by VectorFn
-  MapDouble f64[7];
+  MapFloat f32[kVectorFns];  // indexed by VectorFn
+  MapDouble f64[kVectorFns];
 };
 
 const VectorTable* avx512_table();

@@ -51,6 +51,13 @@ Tensor elu_impl(const Tensor& x0, double alpha, double scale, double input_scale
   return finish(x0, out, inplace, op);
 }
 
+// min(max(x + 3, 0), 6), the shared part of hardsigmoid and hardswish (NaN stays NaN)
+template <class T>
+T relu6_of_shifted(T v) {
+  T r = v + T{3};
+  return r < T{0} ? T{0} : r > T{6} ? T{6} : r;
+}
+
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
@@ -186,12 +193,7 @@ Tensor relu6(const Tensor& x, bool inplace) {
 // (torch multiplies by 1.0f / 6 computed in float, also for float64: so do we)
 Tensor hardsigmoid(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) {
-    using T = decltype(v);
-    T r = v + T{3};
-    r = r < T{0} ? T{0} : r > T{6} ? T{6} : r;
-    return r / T{6};
-  });
+  Tensor out = unary_floating(x, [](auto v) { return relu6_of_shifted(v) / decltype(v){6}; });
   autograd::record(out, "HardsigmoidBackward0", {x}, {{"self", x}},
                    [](const Tensor& g, const Tensor& x) -> Grads {
                      constexpr double kSixth = 1.0f / 6.0f;
@@ -204,12 +206,8 @@ Tensor hardsigmoid(const Tensor& x0) {
 //   d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above 3 (torch's hardswish_backward)
 Tensor hardswish(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) {
-    using T = decltype(v);
-    T r = v + T{3};
-    r = r < T{0} ? T{0} : r > T{6} ? T{6} : r;
-    return v * r / T{6};
-  });
+  Tensor out =
+      unary_floating(x, [](auto v) { return v * relu6_of_shifted(v) / decltype(v){6}; });
   autograd::record(
       out, "HardswishBackward0", {x}, {{"self", x}}, [](const Tensor& g, const Tensor& x) -> Grads {
         return {where(lt(x, -3.0), zero_of(g), where(le(x, 3.0), g * (x / 3.0 + 0.5), g))};

@@ -2,8 +2,11 @@
 // rsqrt/reciprocal, erf/erfc and atan2. Bool and integer inputs promote to the default float
 // dtype (torch.sin(int_tensor) is float32). Each op is one block: derivative, forward, grad_fn
 // name, saved tensors; the backward is written with differentiable ops (double backward).
-// expm1 and erf run on SLEEF's vector kernels (bit-identical to torch); the others are flat
-// libm loops over contiguous data, threaded above kernels::kParallelThreshold.
+// The forward kernels are SLEEF's vector functions, as torch's (src/kernels/vmath.hpp: sin cos tan
+// asin acos atan expm1 log2 log10 erf erfc; bit-identical to torch 1.13, tests/test_vector_math),
+// threaded above the elementwise threshold; sinh, cosh, exp2, asinh, acosh, atanh are flat libm
+// loops (torch 1.13 computes them with scalar libm too), rsqrt and reciprocal flat loops the
+// compiler vectorises.
 #include <cmath>
 #include <numbers>
 
@@ -12,6 +15,7 @@
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+#include "registry.hpp"
 
 namespace gf {
 
@@ -23,7 +27,7 @@ using kernels::unary_floating;
 // d sin(x)/dx = cos(x)
 Tensor sin(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::sin(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Sin);
   autograd::record(out, "SinBackward0", {x}, {{"self", x}},
                    [](const Tensor& g, const Tensor& x) -> Grads { return {g * cos(x)}; });
   return out;
@@ -32,7 +36,7 @@ Tensor sin(const Tensor& x0) {
 // d cos(x)/dx = -sin(x)
 Tensor cos(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::cos(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Cos);
   autograd::record(out, "CosBackward0", {x}, {{"self", x}},
                    [](const Tensor& g, const Tensor& x) -> Grads { return {g * -sin(x)}; });
   return out;
@@ -41,7 +45,7 @@ Tensor cos(const Tensor& x0) {
 // d tan(x)/dx = 1 + tan(x)²   (saves the result)
 Tensor tan(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::tan(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Tan);
   autograd::record(out, "TanBackward0", {x}, {{"result", out}},
                    [](const Tensor& g, const Tensor& r) -> Grads { return {g * (r * r + 1.0)}; });
   return out;
@@ -50,7 +54,7 @@ Tensor tan(const Tensor& x0) {
 // d asin(x)/dx = 1 / sqrt(1 - x²)   (NaN outside [-1, 1], inf at ±1, like torch)
 Tensor asin(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::asin(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Asin);
   autograd::record(
       out, "AsinBackward0", {x}, {{"self", x}},
       [](const Tensor& g, const Tensor& x) -> Grads { return {g * rsqrt(1.0 - x * x)}; });
@@ -60,7 +64,7 @@ Tensor asin(const Tensor& x0) {
 // d acos(x)/dx = -1 / sqrt(1 - x²)
 Tensor acos(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::acos(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Acos);
   autograd::record(
       out, "AcosBackward0", {x}, {{"self", x}},
       [](const Tensor& g, const Tensor& x) -> Grads { return {g * -rsqrt(1.0 - x * x)}; });
@@ -70,7 +74,7 @@ Tensor acos(const Tensor& x0) {
 // d atan(x)/dx = 1 / (1 + x²)
 Tensor atan(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::atan(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Atan);
   autograd::record(out, "AtanBackward0", {x}, {{"self", x}},
                    [](const Tensor& g, const Tensor& x) -> Grads { return {g / (x * x + 1.0)}; });
   return out;
@@ -145,7 +149,7 @@ Tensor expm1(const Tensor& x0) {
 // d log2(x)/dx = 1 / (x ln 2)
 Tensor log2(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::log2(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Log2);
   autograd::record(
       out, "Log2Backward0", {x}, {{"self", x}},
       [](const Tensor& g, const Tensor& x) -> Grads { return {g / (x * std::numbers::ln2)}; });
@@ -155,7 +159,7 @@ Tensor log2(const Tensor& x0) {
 // d log10(x)/dx = 1 / (x ln 10)
 Tensor log10(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::log10(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Log10);
   autograd::record(
       out, "Log10Backward0", {x}, {{"self", x}},
       [](const Tensor& g, const Tensor& x) -> Grads { return {g / (x * std::numbers::ln10)}; });
@@ -195,7 +199,7 @@ Tensor erf(const Tensor& x0) {
 // d erfc(x)/dx = -2/sqrt(pi) exp(-x²)
 Tensor erfc(const Tensor& x0) {
   Tensor x = to_floating(x0);
-  Tensor out = unary_floating(x, [](auto v) { return std::erfc(v); });
+  Tensor out = kernels::vector_unary(x, kernels::VectorFn::Erfc);
   autograd::record(out, "ErfcBackward0", {x}, {{"self", x}},
                    [](const Tensor& g, const Tensor& x) -> Grads {
                      return {g * exp(-(x * x)) * (-2.0 * std::numbers::inv_sqrtpi)};
@@ -217,6 +221,33 @@ Tensor atan2(const Tensor& a0, const Tensor& b0) {
                      return {bw.needs(0) ? r * b : Tensor(), bw.needs(1) ? -r * a : Tensor()};
                    });
   return out;
+}
+
+
+// This file's unary ops by name, for gf::unary_ops() (the expression parser, gradflow plot).
+std::span<const UnaryOp> detail::trig_unary_ops() {
+  static constexpr UnaryOp ops[] = {
+      {"acos", [](const Tensor& x) { return acos(x); }},
+      {"acosh", [](const Tensor& x) { return acosh(x); }},
+      {"asin", [](const Tensor& x) { return asin(x); }},
+      {"asinh", [](const Tensor& x) { return asinh(x); }},
+      {"atan", [](const Tensor& x) { return atan(x); }},
+      {"atanh", [](const Tensor& x) { return atanh(x); }},
+      {"cos", [](const Tensor& x) { return cos(x); }},
+      {"cosh", [](const Tensor& x) { return cosh(x); }},
+      {"erf", [](const Tensor& x) { return erf(x); }},
+      {"erfc", [](const Tensor& x) { return erfc(x); }},
+      {"exp2", [](const Tensor& x) { return exp2(x); }},
+      {"expm1", [](const Tensor& x) { return expm1(x); }},
+      {"log10", [](const Tensor& x) { return log10(x); }},
+      {"log2", [](const Tensor& x) { return log2(x); }},
+      {"reciprocal", [](const Tensor& x) { return reciprocal(x); }},
+      {"rsqrt", [](const Tensor& x) { return rsqrt(x); }},
+      {"sin", [](const Tensor& x) { return sin(x); }},
+      {"sinh", [](const Tensor& x) { return sinh(x); }},
+      {"tan", [](const Tensor& x) { return tan(x); }},
+  };
+  return ops;
 }
 
 }  // namespace gf

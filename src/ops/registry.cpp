@@ -13,7 +13,8 @@ namespace {
 const std::vector<UnaryOp>& all_unary() {
   static const std::vector<UnaryOp> ops = [] {
     std::vector<UnaryOp> r;
-    for (std::span<const UnaryOp> list : {detail::arithmetic_unary_ops(), detail::math_unary_ops()})
+    for (std::span<const UnaryOp> list : {detail::arithmetic_unary_ops(), detail::math_unary_ops(),
+                                              detail::trig_unary_ops(), detail::rounding_unary_ops()})
       r.insert(r.end(), list.begin(), list.end());
     std::sort(r.begin(), r.end(),
               [](const UnaryOp& a, const UnaryOp& b) { return a.name < b.name; });

@@ -10,5 +10,7 @@ namespace gf::detail {
 
 std::span<const UnaryOp> arithmetic_unary_ops();  // arithmetic.cpp: neg
 std::span<const UnaryOp> math_unary_ops();        // unary.cpp: exp, log, relu, ...
+std::span<const UnaryOp> trig_unary_ops();        // math.cpp: sin, cos, ..., erf, erfc
+std::span<const UnaryOp> rounding_unary_ops();    // rounding.cpp: floor, ceil, round, trunc, frac
 
 }  // namespace gf::detail

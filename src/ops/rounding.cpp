@@ -10,6 +10,7 @@
 #include "gradflow/autograd/node.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
+#include "registry.hpp"
 
 namespace gf {
 
@@ -156,6 +157,19 @@ Tensor remainder(const Tensor& a, double b) {
       a, d, [](auto x, auto y) { return remainder_value(x, y); }, "remainder");
   autograd::record(out, "RemainderBackward0", {a}, [](const Tensor& g) -> Grads { return {g}; });
   return out;
+}
+
+
+// This file's unary ops by name, for gf::unary_ops() (the expression parser, gradflow plot).
+std::span<const UnaryOp> detail::rounding_unary_ops() {
+  static constexpr UnaryOp ops[] = {
+      {"ceil", [](const Tensor& x) { return ceil(x); }},
+      {"floor", [](const Tensor& x) { return floor(x); }},
+      {"frac", [](const Tensor& x) { return frac(x); }},
+      {"round", [](const Tensor& x) { return round(x); }},
+      {"trunc", [](const Tensor& x) { return trunc(x); }},
+  };
+  return ops;
 }
 
 }  // namespace gf

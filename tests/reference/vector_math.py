@@ -31,6 +31,15 @@ FNS = {
     "tanh": (torch.tanh, (-6.0, 6.0), [0.0, 1e-8, 20.0, -20.0]),
     "sigmoid": (torch.sigmoid, (-20.0, 20.0), [0.0, 100.0, -100.0, -200.0]),
     "erf": (torch.erf, (-4.0, 4.0), [0.0, 1e-8, 6.0, -6.0]),
+    "sin": (torch.sin, (-10.0, 10.0), [0.0, 1e-8, 100.0, -1e4]),
+    "cos": (torch.cos, (-10.0, 10.0), [0.0, 1e-8, 100.0, -1e4]),
+    "tan": (torch.tan, (-1.5, 1.5), [0.0, 1e-8, 1.5707963, -3.0]),
+    "asin": (torch.asin, (-1.0, 1.0), [0.0, 1.0, -1.0, 1.5]),
+    "acos": (torch.acos, (-1.0, 1.0), [0.0, 1.0, -1.0, 1.5]),
+    "atan": (torch.atan, (-10.0, 10.0), [0.0, 1e-8, 1e10, -1e10]),
+    "log2": (torch.log2, (1e-4, 50.0), [1.0, 0.0, 1e-30, 3e38]),
+    "log10": (torch.log10, (1e-4, 50.0), [1.0, 0.0, 1e-30, 3e38]),
+    "erfc": (torch.erfc, (-4.0, 8.5), [0.0, 1e-8, 9.0, -6.0]),  # no float32 denormals: the libm fallback is compared to 2 ulp
 }
 LENGTHS = [1, 5, 16, 21, 40, 103]
 DT = {torch.float32: "float32", torch.float64: "float64"}
