@@ -8,14 +8,17 @@ import json
 import statistics
 import sys
 
-WHY = {
-    "sin": "libm per element where torch runs SLEEF vectors" ,
-    "floor": "",
-    "gelu": "erf per element (libm) in the forward; the backward is ~8 separate elementwise ops "
-            "where torch has one fused GeluBackward kernel",
-    "leaky_relu": "the backward is where(x > 0, g, g·slope): two passes where torch has one kernel",
-    "atan2": "libm atan2 per element; torch vectorises it (SLEEF)",
-    "bitwise_and": "",
+WHY = {  # read from the profiles and the code; shown only where gradflow is slower
+    "sin": "",
+    "floor": "kernels::map_into's loop is not vectorised (the compiler cannot rule out that input "
+             "and output alias); `#pragma omp simd` there is the fix, not done in this round",
+    "gelu": "the backward is ~8 separate elementwise passes (erf, exp, products, each a new "
+            "tensor) where torch runs one fused GeluBackward kernel",
+    "leaky_relu": "the backward is gt + mul + where: three passes and two temporaries where torch "
+                  "has one kernel; the forward has map_into's unvectorised loop",
+    "atan2": "libm atan2 per element; torch vectorises it with SLEEF (gradflow's vector table is "
+             "unary only)",
+    "bitwise_and": "kernels::binary's loop, not vectorised (see floor)",
     "lt": "",
 }
 

@@ -1,6 +1,8 @@
 // Elementwise loops on raw strided buffers: the contiguous fast path is a flat loop the compiler
-// vectorizes; broadcasting and views go through a strided N-d walk whose inner loop is the last
-// dim. OpenMP only above kParallelThreshold elements, so tiny tensors pay no threading cost.
+// vectorizes (`omp simd`: out may alias an input only element for element, never shifted, so the
+// iterations are independent; without it GCC kept these loops scalar, e.g. floor as roundss);
+// broadcasting and views go through a strided N-d walk whose inner loop is the last dim. OpenMP
+// only above kParallelThreshold elements, so tiny tensors pay no threading cost.
 #pragma once
 #include <array>
 #include <algorithm>
@@ -89,6 +91,7 @@ void map_into(const Tensor& x, Out* out, F f) {
   if (x.is_contiguous()) {
     const In* p = xp + xi.offset;
     parallel_for(x.numel(), [&](int64_t b, int64_t e) {
+#pragma omp simd
       for (int64_t i = b; i < e; ++i) out[i] = f(p[i]);
     });
     return;
@@ -155,18 +158,21 @@ void binary_into(const Tensor& a, const Tensor& b, const Shape& shape, Out* out,
     const T* x = ap + ai.offset;
     const T* y = bp + bi.offset;
     parallel_for(n, [&](int64_t s, int64_t e) {
+#pragma omp simd
       for (int64_t i = s; i < e; ++i) out[i] = f(x[i], y[i]);
     });
   } else if (a_flat && bi.sizes.numel() == 1) {
     const T* x = ap + ai.offset;
     const T y = bp[bi.offset];
     parallel_for(n, [&](int64_t s, int64_t e) {
+#pragma omp simd
       for (int64_t i = s; i < e; ++i) out[i] = f(x[i], y);
     });
   } else if (b_flat && ai.sizes.numel() == 1) {
     const T x = ap[ai.offset];
     const T* y = bp + bi.offset;
     parallel_for(n, [&](int64_t s, int64_t e) {
+#pragma omp simd
       for (int64_t i = s; i < e; ++i) out[i] = f(x, y[i]);
     });
   } else {
