@@ -8,17 +8,18 @@ import json
 import statistics
 import sys
 
-WHY = {  # read from the profiles and the code; shown only where gradflow is slower
+WHY = {  # shown only where gradflow is slower; what the code and disassembly show
     "sin": "",
-    "floor": "kernels::map_into's loop is not vectorised (the compiler cannot rule out that input "
-             "and output alias); `#pragma omp simd` there is the fix, not done in this round",
-    "gelu": "the backward is ~8 separate elementwise passes (erf, exp, products, each a new "
-            "tensor) where torch runs one fused GeluBackward kernel",
-    "leaky_relu": "the backward is gt + mul + where: three passes and two temporaries where torch "
-                  "has one kernel; the forward has map_into's unvectorised loop",
+    "floor": "the flat loop (kernels::map_into, `omp simd` since this round) is memory-bound here; "
+             "the remaining gap is not profiled (perf is not permitted in this container)",
+    "gelu": "forward: three passes (scale, SLEEF erf, combine) where torch fuses one; backward: "
+            "~8 separate elementwise passes, each a new tensor, where torch runs one fused "
+            "GeluBackward kernel",
+    "leaky_relu": "not explained yet: the forward loop is branch-free and trivial, yet 10× slower "
+                  "than floor's; the backward adds gt + mul + where (three passes, two temporaries)",
     "atan2": "libm atan2 per element; torch vectorises it with SLEEF (gradflow's vector table is "
              "unary only)",
-    "bitwise_and": "kernels::binary's loop, not vectorised (see floor)",
+    "bitwise_and": "",
     "lt": "",
 }
 
