@@ -113,9 +113,10 @@ struct WideAcc {
   template <class T>
   using type = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
 };
+// (bool accumulates as uint8_t: std::vector<bool> has no data())
 struct SameAcc {
   template <class T>
-  using type = T;
+  using type = std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>;
 };
 
 DType sum_dtype(DType d) { return is_floating(d) ? d : DType::Int64; }
