@@ -56,8 +56,8 @@ void train_steps(benchmark::State& state, const std::string& name) {
 }
 void BM_TrainLeNet5(benchmark::State& state) { train_steps(state, "lenet5"); }
 void BM_TrainCNN(benchmark::State& state) { train_steps(state, "cnn"); }
-BENCHMARK(BM_TrainLeNet5)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_TrainCNN)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_TrainLeNet5)->Unit(benchmark::kMillisecond)->MinTime(2.0)->MeasureProcessCPUTime();
+BENCHMARK(BM_TrainCNN)->Unit(benchmark::kMillisecond)->MinTime(2.0)->MeasureProcessCPUTime();
 
 }  // namespace
 

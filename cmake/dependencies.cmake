@@ -33,3 +33,12 @@ find_path(GF_SLEEF_INCLUDE sleef.h PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTU
 add_library(gf_sleef INTERFACE)
 target_link_libraries(gf_sleef INTERFACE ${GF_SLEEF_LIBRARY})
 target_include_directories(gf_sleef INTERFACE $<BUILD_INTERFACE:${GF_SLEEF_INCLUDE}>)
+
+# oneDNN (libdnnl-dev): the convolution primitives PyTorch's CPU build uses. Debian's build runs
+# on OpenMP (libgomp), the same thread pool as OpenBLAS and our loops. Linked through an
+# INTERFACE target like OpenBLAS, so the installed static library carries it.
+find_library(GF_DNNL_LIBRARY NAMES dnnl REQUIRED)
+find_path(GF_DNNL_INCLUDE oneapi/dnnl/dnnl.hpp REQUIRED)
+add_library(gf_dnnl INTERFACE)
+target_link_libraries(gf_dnnl INTERFACE ${GF_DNNL_LIBRARY})
+target_include_directories(gf_dnnl INTERFACE $<BUILD_INTERFACE:${GF_DNNL_INCLUDE}>)

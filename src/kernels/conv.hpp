@@ -32,6 +32,8 @@ void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, cons
 
 // y [N, K, ...] += bias [K] per channel.
 void add_channel_bias(Tensor& y, const Tensor& bias);
+// out [K] = Σ over n and positions of g [N, K, ...] (a bias's gradient), summed in double.
+Tensor channel_sum(const Tensor& g);
 
 // oneDNN versions (float32 only); false when oneDNN is not used for this call.
 bool dnnl_conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y,

@@ -170,6 +170,28 @@ void add_channel_bias(Tensor& y, const Tensor& bias) {
   });
 }
 
+Tensor channel_sum(const Tensor& g) {
+  const int64_t N = g.size(0), K = g.size(1), inner = g.numel() / std::max<int64_t>(1, N * K);
+  Tensor out = empty({K}, g.dtype());
+  dispatch_floating(g.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = g.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    for (int64_t k = 0; k < K; ++k) {
+      double s = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* row = p + (n * K + k) * inner;
+        T part = 0;
+#pragma omp simd reduction(+ : part)
+        for (int64_t i = 0; i < inner; ++i) part += row[i];
+        s += part;
+      }
+      o[k] = static_cast<T>(s);
+    }
+  });
+  return out;
+}
+
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Tensor& y,
                     const ConvGeometry& g) {
   if (y.numel() == 0) return;

@@ -11,8 +11,45 @@ namespace {
 
 bool parallel(const PoolGeometry& g) { return g.planes > 1 && g.planes * g.H * g.W > 32768; }
 
+// The common 2x2 window with stride 2 and no padding, without the window tables. The same
+// order and rule as the general loop: row by row, a value wins when greater or NaN.
+template <class T>
+bool max_forward_2x2(const T* x, T* y, int64_t* ind, const PoolGeometry& g) {
+  const int64_t P = g.P(), Q = g.Q(), HW = g.H * g.W;
+  for (int64_t p = 0; p < P; ++p)
+    if (g.rows[p].start != 2 * p || g.rows[p].count != 2 || g.rows[p].step != 1) return false;
+  for (int64_t q = 0; q < Q; ++q)
+    if (g.cols[q].start != 2 * q || g.cols[q].count != 2 || g.cols[q].step != 1) return false;
+#pragma omp parallel for schedule(static) if (parallel(g))
+  for (int64_t n = 0; n < g.planes; ++n) {
+    const T* in = x + n * HW;
+    for (int64_t p = 0; p < P; ++p) {
+      const T* r0 = in + 2 * p * g.W;
+      const T* r1 = r0 + g.W;
+      T* out = y + (n * P + p) * Q;
+      int64_t* idx = ind + (n * P + p) * Q;
+      for (int64_t q = 0; q < Q; ++q) {
+        const int64_t w = 2 * q, base = 2 * p * g.W + w;
+        T best = r0[w];
+        int64_t bi = base;
+        if (!std::isnan(best)) {
+          if (r0[w + 1] > best || std::isnan(r0[w + 1])) best = r0[w + 1], bi = base + 1;
+          if (!std::isnan(best) && (r1[w] > best || std::isnan(r1[w])))
+            best = r1[w], bi = base + g.W;
+          if (!std::isnan(best) && (r1[w + 1] > best || std::isnan(r1[w + 1])))
+            best = r1[w + 1], bi = base + g.W + 1;
+        }
+        out[q] = best;
+        idx[q] = bi;
+      }
+    }
+  }
+  return true;
+}
+
 template <class T>
 void max_forward(const T* x, T* y, int64_t* ind, const PoolGeometry& g) {
+  if (max_forward_2x2(x, y, ind, g)) return;
   const int64_t P = g.P(), Q = g.Q(), HW = g.H * g.W;
 #pragma omp parallel for schedule(static) if (parallel(g))
   for (int64_t n = 0; n < g.planes; ++n) {

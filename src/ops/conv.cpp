@@ -70,7 +70,10 @@ int64_t conv_out(int64_t in, int64_t k, int64_t i, const ConvParams& p) {
   return (in + p.pad_begin[i] + p.pad_end[i] - p.dilation[i] * (k - 1) - 1) / p.stride[i] + 1;
 }
 
+// db = Σ_{n,p,q} g: one pass over g when no graph of the backward is being recorded (the
+// training hot path), differentiable sums otherwise (create_graph).
 Tensor sum_except_channels(const Tensor& g) {
+  if (!is_grad_enabled()) return kernels::channel_sum(g.detach().contiguous());
   Tensor t = g;
   for (int64_t d = g.dim() - 1; d >= 2; --d) t = sum(t, d);
   return sum(t, 0);
