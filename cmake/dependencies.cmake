@@ -42,3 +42,21 @@ find_path(GF_DNNL_INCLUDE oneapi/dnnl/dnnl.hpp REQUIRED)
 add_library(gf_dnnl INTERFACE)
 target_link_libraries(gf_dnnl INTERFACE ${GF_DNNL_LIBRARY})
 target_include_directories(gf_dnnl INTERFACE $<BUILD_INTERFACE:${GF_DNNL_INCLUDE}>)
+
+# Open MPI (openmpi-bin, libopenmpi-dev): gf::distributed's all-reduce / broadcast. Optional:
+# with GF_WITH_MPI=OFF (or no MPI found) the same API works as a world of 1. Wrapped in an
+# INTERFACE target like OpenBLAS, so the installed static library carries it to its users.
+# The project is C++ only: MPI's C API is found through the CXX component, without the
+# (deprecated) C++ bindings.
+set(MPI_CXX_SKIP_MPICXX TRUE)
+find_package(MPI COMPONENTS CXX QUIET)
+option(GF_WITH_MPI "Build gf::distributed on MPI (Open MPI)" ${MPI_CXX_FOUND})
+add_library(gf_mpi INTERFACE)
+if(GF_WITH_MPI)
+  if(NOT MPI_CXX_FOUND)
+    message(FATAL_ERROR "GF_WITH_MPI=ON but MPI was not found (apt-get install libopenmpi-dev openmpi-bin)")
+  endif()
+  target_link_libraries(gf_mpi INTERFACE ${MPI_CXX_LIBRARIES})
+  target_include_directories(gf_mpi INTERFACE "$<BUILD_INTERFACE:${MPI_CXX_INCLUDE_DIRS}>")
+  target_compile_definitions(gf_mpi INTERFACE $<BUILD_INTERFACE:GF_WITH_MPI=1>)
+endif()

@@ -55,6 +55,7 @@
 #include "gradflow/nn/utils.hpp"
 #include "gradflow/models/alexnet.hpp"
 #include "gradflow/models/lenet5.hpp"
+#include "gradflow/distributed/distributed.hpp"
 #include "gradflow/optim/adam.hpp"
 #include "gradflow/optim/lr_scheduler.hpp"
 #include "gradflow/optim/optimizer.hpp"

@@ -1,0 +1,145 @@
+// gf::distributed's collectives on MPI. Without mpirun (no launcher variables in the
+// environment) or with GF_WITH_MPI=OFF this is a world of 1: MPI_Init is never called, so a
+// single-process program neither pays for nor depends on an MPI runtime.
+#include "gradflow/distributed/distributed.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "gradflow/error.hpp"
+
+#if GF_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace gf::distributed {
+namespace {
+
+bool g_initialized = false;
+int g_rank = 0;
+int g_world = 1;
+bool g_mpi = false;  // MPI_Init was called (launched by mpirun)
+
+// mpirun (Open MPI's ORTE/PRRTE, or any PMIx/PMI launcher) sets these in every process.
+bool launched_by_mpirun() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (std::getenv(v) != nullptr) return true;
+  return false;
+}
+
+void check_tensor(const char* op, const Tensor& t) {
+  GF_CHECK(t.defined(), op, ": tensor is undefined");
+  GF_CHECK(t.is_contiguous(), op, ": tensor must be contiguous (call .contiguous() first)");
+}
+
+#if GF_WITH_MPI
+void finalize_at_exit() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+// Turns an MPI return code into gf::Error naming the operation, the MPI call and the rank.
+void check_mpi(int rc, const char* op, const char* call) {
+  if (rc == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  MPI_Error_string(rc, text, &len);
+  detail::fail(op, ": ", call, " failed on rank ", g_rank, " of ", g_world, ": ",
+               std::string(text, static_cast<size_t>(len)));
+}
+
+MPI_Datatype mpi_type(DType d) {
+  switch (d) {
+    case DType::Float32:
+      return MPI_FLOAT;
+    case DType::Float64:
+      return MPI_DOUBLE;
+    case DType::Int64:
+      return MPI_INT64_T;
+  }
+  return MPI_DATATYPE_NULL;
+}
+#endif
+
+// t /= n in place (ReduceOp::Mean after the sum).
+void divide(Tensor& t, int n) {
+  if (n == 1) return;
+  if (t.dtype() == DType::Float32) {
+    float* p = t.data_ptr<float>();
+    for (int64_t i = 0; i < t.numel(); ++i) p[i] /= static_cast<float>(n);
+  } else {
+    double* p = t.data_ptr<double>();
+    for (int64_t i = 0; i < t.numel(); ++i) p[i] /= static_cast<double>(n);
+  }
+}
+
+}  // namespace
+
+void init() {
+  if (g_initialized) return;
+#if GF_WITH_MPI
+  if (launched_by_mpirun()) {
+    int already = 0;
+    MPI_Initialized(&already);
+    if (!already) {
+      int provided = 0;
+      int rc = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+      GF_CHECK(rc == MPI_SUCCESS, "distributed::init: MPI_Init_thread failed (code ", rc, ")");
+      std::atexit(finalize_at_exit);
+    }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &g_world);
+    g_mpi = true;
+  }
+#else
+  (void)launched_by_mpirun;
+#endif
+  g_initialized = true;
+}
+
+int rank() { return g_rank; }
+int world_size() { return g_world; }
+bool is_initialized() { return g_initialized; }
+
+void all_reduce(Tensor& t, ReduceOp op) {
+  check_tensor("all_reduce", t);
+  GF_CHECK(!(op == ReduceOp::Mean && t.dtype() == DType::Int64),
+           "all_reduce: ReduceOp::Mean needs a floating-point tensor, got int64");
+#if GF_WITH_MPI
+  if (g_mpi && g_world > 1) {
+    void* data = t.dtype() == DType::Float32   ? static_cast<void*>(t.data_ptr<float>())
+                 : t.dtype() == DType::Float64 ? static_cast<void*>(t.data_ptr<double>())
+                                               : static_cast<void*>(t.data_ptr<int64_t>());
+    check_mpi(MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(t.numel()), mpi_type(t.dtype()),
+                            op == ReduceOp::Max ? MPI_MAX : MPI_SUM, MPI_COMM_WORLD),
+              "all_reduce", "MPI_Allreduce");
+  }
+#endif
+  if (op == ReduceOp::Mean) divide(t, g_world);
+}
+
+void broadcast(Tensor& t, int root) {
+  check_tensor("broadcast", t);
+  GF_CHECK(root >= 0 && root < g_world, "broadcast: root ", root, " is not a rank of a world of ",
+           g_world);
+#if GF_WITH_MPI
+  if (g_mpi && g_world > 1) {
+    void* data = t.dtype() == DType::Float32   ? static_cast<void*>(t.data_ptr<float>())
+                 : t.dtype() == DType::Float64 ? static_cast<void*>(t.data_ptr<double>())
+                                               : static_cast<void*>(t.data_ptr<int64_t>());
+    check_mpi(
+        MPI_Bcast(data, static_cast<int>(t.numel()), mpi_type(t.dtype()), root, MPI_COMM_WORLD),
+        "broadcast", "MPI_Bcast");
+  }
+#endif
+}
+
+void barrier() {
+#if GF_WITH_MPI
+  if (g_mpi && g_world > 1) check_mpi(MPI_Barrier(MPI_COMM_WORLD), "barrier", "MPI_Barrier");
+#endif
+}
+
+}  // namespace gf::distributed

@@ -1,0 +1,140 @@
+// gf::distributed: run by ctest as a world of 1, and under
+// `mpirun -np 2` by the Distributed.mpirun_* tests (tests/distributed/run_mpi.sh). Every
+// expected value is written for any world size W from first principles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <thread>
+
+#include "gradflow/distributed/distributed.hpp"
+#include "gradflow/factories.hpp"
+#include "gradflow/nn/activation.hpp"
+#include "gradflow/nn/container.hpp"
+#include "gradflow/nn/functional.hpp"
+#include "gradflow/nn/linear.hpp"
+#include "gradflow/ops.hpp"
+
+namespace dist = gf::distributed;
+using gf::DType;
+using gf::Tensor;
+
+namespace {
+struct Init : ::testing::Environment {
+  void SetUp() override { dist::init(); }
+};
+const auto* const g_env = ::testing::AddGlobalTestEnvironment(new Init);
+}  // namespace
+
+TEST(Distributed, InitGivesAWorld) {
+  EXPECT_TRUE(dist::is_initialized());
+  EXPECT_GE(dist::world_size(), 1);
+  EXPECT_GE(dist::rank(), 0);
+  EXPECT_LT(dist::rank(), dist::world_size());
+  if (std::getenv("GF_EXPECT_WORLD") != nullptr)  // set by run_mpi.sh: mpirun really ran N
+    EXPECT_EQ(dist::world_size(), std::atoi(std::getenv("GF_EXPECT_WORLD")));
+}
+
+// Rank r contributes [r + 1, -(r + 1), 10 r]: Sum = [W(W+1)/2, -W(W+1)/2, 10 W(W-1)/2],
+// Mean = Sum / W, Max = [W, -1, 10 (W-1)].
+TEST(Distributed, AllReduceSumMeanMax) {
+  const double r = dist::rank(), w = dist::world_size();
+  for (DType d : {DType::Float32, DType::Float64}) {
+    Tensor s = gf::tensor({r + 1, -(r + 1), 10 * r}, d), m = s.clone(), x = s.clone();
+    dist::all_reduce(s, dist::ReduceOp::Sum);
+    dist::all_reduce(m, dist::ReduceOp::Mean);
+    dist::all_reduce(x, dist::ReduceOp::Max);
+    const double tri = w * (w + 1) / 2;
+    EXPECT_EQ(s.tolist(), (std::vector<double>{tri, -tri, 10 * w * (w - 1) / 2}));
+    EXPECT_EQ(m.tolist(), (std::vector<double>{tri / w, -tri / w, 10 * (w - 1) / 2}));
+    EXPECT_EQ(x.tolist(), (std::vector<double>{w, -1, 10 * (w - 1)}));
+  }
+  Tensor i = gf::tensor({r + 1}, DType::Int64);
+  dist::all_reduce(i, dist::ReduceOp::Sum);
+  EXPECT_EQ(i.item(), w * (w + 1) / 2);
+}
+
+TEST(Distributed, BroadcastCopiesTheRoot) {
+  const int w = dist::world_size(), root = w - 1;
+  Tensor t = gf::tensor({1.0 * dist::rank(), 7.0}, DType::Float64);
+  dist::broadcast(t, root);
+  EXPECT_EQ(t.tolist(), (std::vector<double>{1.0 * root, 7.0}));
+  dist::barrier();
+}
+
+TEST(Distributed, BadArgumentsNameTheCall) {
+  Tensor t = gf::tensor({1.0, 2.0}, DType::Float64);
+  try {
+    dist::broadcast(t, dist::world_size());
+    FAIL() << "no error";
+  } catch (const gf::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("broadcast: root"), std::string::npos) << e.what();
+  }
+  Tensor i = gf::tensor({1.0}, DType::Int64);
+  EXPECT_THROW(dist::all_reduce(i, dist::ReduceOp::Mean), gf::Error);
+  Tensor nc = gf::zeros({2, 3}, DType::Float64).transpose(0, 1);
+  EXPECT_THROW(dist::all_reduce(nc), gf::Error);
+}
+
+TEST(Distributed, ShardSplitsAGlobalBatch) {
+  // 10 rows over 4 ranks: 3, 3, 2, 2, contiguous and covering [0, 10).
+  EXPECT_EQ(dist::shard(10, 0, 4).begin, 0);
+  EXPECT_EQ(dist::shard(10, 0, 4).end, 3);
+  EXPECT_EQ(dist::shard(10, 1, 4).end, 6);
+  EXPECT_EQ(dist::shard(10, 2, 4).end, 8);
+  EXPECT_EQ(dist::shard(10, 3, 4).begin, 8);
+  EXPECT_EQ(dist::shard(10, 3, 4).end, 10);
+  EXPECT_EQ(dist::shard(10, 0, 1).size(), 10);
+  EXPECT_THROW(dist::shard(10, 4, 4), gf::Error);
+}
+
+// W ranks × (global batch / W) rows, gradients averaged by DataParallel, equal the gradient of
+// one process on the whole global batch (mean loss, equal shards).
+TEST(Distributed, DataParallelAveragesToTheFullBatchGradient) {
+  const int w = dist::world_size();
+  gf::manual_seed(7);  // the same data on every rank
+  const int64_t n = 8 * w;
+  Tensor x = gf::randn({n, 5}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {n});
+  gf::manual_seed(100 + dist::rank());  // different initial weights on every rank...
+  gf::nn::Sequential model(gf::nn::Linear(5, 6, true, DType::Float64), gf::nn::Tanh(),
+                           gf::nn::Linear(6, 3, true, DType::Float64));
+  // A small bucket so the 4 parameters take several all-reduces.
+  dist::DataParallel dp(model, 6 * 5 * 8);
+  for (const Tensor& p : model.parameters()) {  // ...until rank 0's are broadcast
+    Tensor hi = p.detach().clone(), lo = gf::neg(p.detach());
+    dist::all_reduce(hi, dist::ReduceOp::Max);
+    dist::all_reduce(lo, dist::ReduceOp::Max);
+    EXPECT_EQ(hi.tolist(), p.tolist());
+    EXPECT_EQ(gf::neg(lo).tolist(), p.tolist());
+  }
+  gf::nn::functional::cross_entropy(model.forward(x), y).backward();
+  std::vector<std::vector<double>> full;
+  for (const Tensor& p : model.parameters()) full.push_back(p.grad().tolist());
+  model.zero_grad();
+
+  const dist::Shard s = dist::shard(n);
+  gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
+                                    y.slice(0, s.begin, s.end))
+      .backward();
+  dp.sync_gradients();
+  EXPECT_GE(dp.buckets_last_sync(), 2);
+  auto params = model.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    std::vector<double> g = params[k].grad().tolist();
+    ASSERT_EQ(g.size(), full[k].size());
+    for (size_t j = 0; j < g.size(); ++j)
+      EXPECT_NEAR(g[j], full[k][j], 1e-6 * std::max(1e-3, std::abs(full[k][j]))) << k << "," << j;
+  }
+}
+
+// Run by Distributed.mpirun_rank_exit (GF_DIST_FAULT=1): the last rank exits at once, the
+// others wait in an all-reduce that can never complete; mpirun must end the job non-zero.
+TEST(DistributedFault, RankExitsEarly) {
+  if (std::getenv("GF_DIST_FAULT") == nullptr)
+    GTEST_SKIP() << "run by Distributed.mpirun_rank_exit";
+  if (dist::rank() == dist::world_size() - 1) std::_Exit(3);
+  Tensor t = gf::tensor({1.0}, DType::Float64);
+  dist::all_reduce(t);
+  std::this_thread::sleep_for(std::chrono::seconds(60));
+}
