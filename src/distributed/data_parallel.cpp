@@ -8,17 +8,10 @@
 namespace gf::distributed {
 namespace {
 
-// The bytes of a contiguous tensor (float32, float64 or int64).
+// The bytes of a contiguous tensor of any dtype.
 char* bytes_of(const Tensor& t) {
-  switch (t.dtype()) {
-    case DType::Float32:
-      return reinterpret_cast<char*>(t.data_ptr<float>());
-    case DType::Float64:
-      return reinterpret_cast<char*>(t.data_ptr<double>());
-    case DType::Int64:
-      return reinterpret_cast<char*>(t.data_ptr<int64_t>());
-  }
-  return nullptr;
+  return static_cast<char*>(t.impl().storage->data) +
+         t.impl().offset * static_cast<int64_t>(element_size(t.dtype()));
 }
 
 // One all-reduce (mean) for a run of same-dtype gradients: packed into one flat buffer,

@@ -51,6 +51,11 @@ void check_mpi(int rc, const char* op, const char* call) {
 
 MPI_Datatype mpi_type(DType d) {
   switch (d) {
+    case DType::Bool:
+    case DType::UInt8:
+      return MPI_UINT8_T;
+    case DType::Int32:
+      return MPI_INT32_T;
     case DType::Float32:
       return MPI_FLOAT;
     case DType::Float64:
@@ -61,6 +66,12 @@ MPI_Datatype mpi_type(DType d) {
   return MPI_DATATYPE_NULL;
 }
 #endif
+
+// The first element of a contiguous tensor of any dtype.
+void* raw_data(const Tensor& t) {
+  return static_cast<char*>(t.impl().storage->data) +
+         t.impl().offset * static_cast<int64_t>(element_size(t.dtype()));
+}
 
 // t /= n in place (ReduceOp::Mean after the sum).
 void divide(Tensor& t, int n) {
@@ -105,13 +116,11 @@ bool is_initialized() { return g_initialized; }
 
 void all_reduce(Tensor& t, ReduceOp op) {
   check_tensor("all_reduce", t);
-  GF_CHECK(!(op == ReduceOp::Mean && t.dtype() == DType::Int64),
-           "all_reduce: ReduceOp::Mean needs a floating-point tensor, got int64");
+  GF_CHECK(op != ReduceOp::Mean || is_floating(t.dtype()),
+           "all_reduce: ReduceOp::Mean needs a floating-point tensor, got ", dtype_name(t.dtype()));
 #if GF_WITH_MPI
   if (g_mpi && g_world > 1) {
-    void* data = t.dtype() == DType::Float32   ? static_cast<void*>(t.data_ptr<float>())
-                 : t.dtype() == DType::Float64 ? static_cast<void*>(t.data_ptr<double>())
-                                               : static_cast<void*>(t.data_ptr<int64_t>());
+    void* data = raw_data(t);
     check_mpi(MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(t.numel()), mpi_type(t.dtype()),
                             op == ReduceOp::Max ? MPI_MAX : MPI_SUM, MPI_COMM_WORLD),
               "all_reduce", "MPI_Allreduce");
@@ -126,9 +135,7 @@ void broadcast(Tensor& t, int root) {
            g_world);
 #if GF_WITH_MPI
   if (g_mpi && g_world > 1) {
-    void* data = t.dtype() == DType::Float32   ? static_cast<void*>(t.data_ptr<float>())
-                 : t.dtype() == DType::Float64 ? static_cast<void*>(t.data_ptr<double>())
-                                               : static_cast<void*>(t.data_ptr<int64_t>());
+    void* data = raw_data(t);
     check_mpi(
         MPI_Bcast(data, static_cast<int>(t.numel()), mpi_type(t.dtype()), root, MPI_COMM_WORLD),
         "broadcast", "MPI_Bcast");
