@@ -50,6 +50,7 @@
 #include "gradflow/nn/init.hpp"
 #include "gradflow/nn/linear.hpp"
 #include "gradflow/nn/module.hpp"
+#include "gradflow/nn/normalization.hpp"
 #include "gradflow/nn/pad.hpp"
 #include "gradflow/nn/pooling.hpp"
 #include "gradflow/nn/utils.hpp"

@@ -434,7 +434,10 @@ std::vector<OpInfo> rows() {
        .grad_fn = "LeakyReluBackward0",
        .saved = {"self"},
        .shapes = {{2, 3}},
-       .fn = [](const Inputs& x) { return F::leaky_relu(x[0], F::LeakyReLUFuncOptions().negative_slope(0.2)); },
+       .fn =
+           [](const Inputs& x) {
+             return F::leaky_relu(x[0], F::LeakyReLUFuncOptions().negative_slope(0.2));
+           },
        .domain = {-2, 2, {0}}},
       {.name = "elu",
        .torch = "F.elu(x0, 0.5)",
@@ -469,7 +472,8 @@ std::vector<OpInfo> rows() {
        .grad_fn = "GeluBackward0",
        .saved = {"self"},
        .shapes = {{2, 3}},
-       .fn = [](const Inputs& x) { return F::gelu(x[0], F::GELUFuncOptions().approximate("tanh")); },
+       .fn =
+           [](const Inputs& x) { return F::gelu(x[0], F::GELUFuncOptions().approximate("tanh")); },
        .domain = {-3, 3}},
       {.name = "silu",
        .torch = "F.silu(x0)",
@@ -490,7 +494,10 @@ std::vector<OpInfo> rows() {
        .grad_fn = "SoftplusBackward0",
        .saved = {"self"},
        .shapes = {{2, 3}},
-       .fn = [](const Inputs& x) { return F::softplus(x[0], F::SoftplusFuncOptions().beta(2.0).threshold(1.0)); },
+       .fn =
+           [](const Inputs& x) {
+             return F::softplus(x[0], F::SoftplusFuncOptions().beta(2.0).threshold(1.0));
+           },
        .domain = {-2, 2, {0.5}}},
       {.name = "softsign",
        .torch = "F.softsign(x0)",
@@ -504,7 +511,10 @@ std::vector<OpInfo> rows() {
        .grad_fn = "HardtanhBackward0",
        .saved = {"self"},
        .shapes = {{2, 3}},
-       .fn = [](const Inputs& x) { return F::hardtanh(x[0], F::HardtanhFuncOptions().min_val(-0.5).max_val(2.0)); },
+       .fn =
+           [](const Inputs& x) {
+             return F::hardtanh(x[0], F::HardtanhFuncOptions().min_val(-0.5).max_val(2.0));
+           },
        .domain = {-3, 3, {-0.5, 2}}},
       {.name = "hardsigmoid",
        .torch = "F.hardsigmoid(x0)",
@@ -1103,6 +1113,44 @@ std::vector<OpInfo> rows() {
        .shapes = {{3, 3}},
        .fn = [](const Inputs& x) { return einsum("ii->i", {x[0]}); },
        .torch_grad_fn = "PermuteBackward0"},
+
+      // ---- normalization (layer_norm.cpp, group_norm.cpp) ----
+      {.name = "layer_norm",
+       .torch = "F.layer_norm(x0, [4], x1, x2)",
+       .grad_fn = "NativeLayerNormBackward0",
+       .saved = {"input", "weight", "result1", "result2"},
+       .shapes = {{3, 4}, {4}, {4}},
+       .fn =
+           [](const Inputs& x) {
+             return F::layer_norm(x[0], F::LayerNormFuncOptions({4}).weight(x[1]).bias(x[2]));
+           }},
+      {.name = "layer_norm_2d_no_affine",
+       .torch = "F.layer_norm(x0, [3, 2], eps=0.001)",
+       .grad_fn = "NativeLayerNormBackward0",
+       .saved = {"input", "result1", "result2"},
+       .shapes = {{2, 3, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return F::layer_norm(x[0], F::LayerNormFuncOptions({3, 2}).eps(1e-3));
+           }},
+      {.name = "group_norm",
+       .torch = "F.group_norm(x0, 2, x1, x2)",
+       .grad_fn = "NativeGroupNormBackward0",
+       .saved = {"input", "weight", "result1", "result2"},
+       .shapes = {{2, 4, 3}, {4}, {4}},
+       .fn =
+           [](const Inputs& x) {
+             return F::group_norm(x[0], F::GroupNormFuncOptions(2).weight(x[1]).bias(x[2]));
+           }},
+      {.name = "group_norm_4d_no_affine",
+       .torch = "F.group_norm(x0, 3, eps=0.001)",
+       .grad_fn = "NativeGroupNormBackward0",
+       .saved = {"input", "result1", "result2"},
+       .shapes = {{2, 6, 2, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return F::group_norm(x[0], F::GroupNormFuncOptions(3).eps(1e-3));
+           }},
 
       // ---- losses ----
       {.name = "cross_entropy",

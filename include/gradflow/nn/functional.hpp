@@ -14,6 +14,7 @@
 
 #include "gradflow/nn/activation_options.hpp"
 #include "gradflow/nn/functional/conv.hpp"
+#include "gradflow/nn/functional/normalization.hpp"
 #include "gradflow/nn/functional/pool.hpp"
 #include "gradflow/nn/reduction.hpp"
 #include "gradflow/ops.hpp"
