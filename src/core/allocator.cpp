@@ -9,8 +9,8 @@ namespace gf::detail {
 
 namespace {
 
-constexpr std::size_t kAlignment = 64;                   // a cache line; AVX-512 loads
-constexpr std::size_t kMaxCachedBytes = 256ull << 20;    // per thread
+constexpr std::size_t kAlignment = 64;                 // a cache line; AVX-512 loads
+constexpr std::size_t kMaxCachedBytes = 256ull << 20;  // per thread
 constexpr std::size_t kMaxCachedPerBin = 64;
 // Larger buffers are data sets and whole-set evaluations, not step-to-step scratch: they go back
 // to the system at once, so peak memory is not doubled by a cached copy.
@@ -71,5 +71,60 @@ void free_buffer(void* p, std::size_t nbytes) {
 }
 
 std::size_t cached_bytes() { return cache().bytes; }
+
+namespace {
+
+constexpr std::size_t kSmallClass = 32;
+constexpr std::size_t kNumSmallClasses = kMaxSmallObject / kSmallClass;
+constexpr std::size_t kMaxPooledBytes = 32ull << 20;  // per thread; beyond it, blocks go back
+
+thread_local bool small_pool_destroyed = false;
+
+struct SmallPool {
+  struct Block {
+    Block* next;
+  };
+  Block* heads[kNumSmallClasses] = {};
+  std::size_t bytes = 0;
+  ~SmallPool() {
+    small_pool_destroyed = true;
+    for (Block* b : heads)
+      while (b) {
+        Block* next = b->next;
+        ::operator delete(b);
+        b = next;
+      }
+  }
+};
+
+SmallPool& small_pool() {
+  thread_local SmallPool p;
+  return p;
+}
+
+}  // namespace
+
+void* allocate_small(std::size_t nbytes) {
+  if (nbytes > kMaxSmallObject || small_pool_destroyed) return ::operator new(nbytes);
+  std::size_t c = (nbytes + kSmallClass - 1) / kSmallClass - (nbytes > 0);
+  SmallPool& p = small_pool();
+  if (SmallPool::Block* b = p.heads[c]) {
+    p.heads[c] = b->next;
+    p.bytes -= (c + 1) * kSmallClass;
+    return b;
+  }
+  return ::operator new((c + 1) * kSmallClass);
+}
+
+void free_small(void* ptr, std::size_t nbytes) {
+  if (nbytes > kMaxSmallObject || small_pool_destroyed) return ::operator delete(ptr);
+  std::size_t c = (nbytes + kSmallClass - 1) / kSmallClass - (nbytes > 0);
+  SmallPool& p = small_pool();
+  if (p.bytes + (c + 1) * kSmallClass > kMaxPooledBytes) return ::operator delete(ptr);
+  auto* b = static_cast<SmallPool::Block*>(ptr);
+  b->next = p.heads[c];
+  p.heads[c] = b;
+  p.bytes += (c + 1) * kSmallClass;
+}
 
 }  // namespace gf::detail

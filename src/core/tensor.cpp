@@ -29,8 +29,9 @@ Tensor empty(const Shape& shape, DType dtype) {
                  elements <= INT64_MAX / 8,
              "empty: shape ", shape, " has too many elements");
   }
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(shape.numel() * element_size(dtype));
+  auto impl = std::allocate_shared<TensorImpl>(detail::PoolAllocator<TensorImpl>());
+  impl->storage = std::allocate_shared<Storage>(detail::PoolAllocator<Storage>(),
+                                                shape.numel() * element_size(dtype));
   impl->sizes = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
@@ -38,7 +39,7 @@ Tensor empty(const Shape& shape, DType dtype) {
 }
 
 Tensor make_view(const Tensor& t, const Shape& sizes, const Shape& strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = std::allocate_shared<TensorImpl>(detail::PoolAllocator<TensorImpl>());
   impl->storage = t.impl().storage;
   impl->sizes = sizes;
   impl->strides = strides;

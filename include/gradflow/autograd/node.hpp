@@ -199,6 +199,24 @@ namespace detail {
 template <std::size_t>
 using SavedArg = const Tensor&;
 
+// Nodes come from the per-thread small-object pool (core/allocator.hpp): a graph of a thousand
+// scalar ops is made and freed at every step.
+void* allocate_node(std::size_t nbytes);
+void free_node(void* p, std::size_t nbytes);
+template <class T>
+struct NodeAllocator {
+  using value_type = T;
+  NodeAllocator() = default;
+  template <class U>
+  NodeAllocator(const NodeAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_node(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) { free_node(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const NodeAllocator<U>&) const {
+    return true;
+  }
+};
+
 template <class F, std::size_t N>
 struct FnNode final : Node {
   FnNode(const char* n, F&& f) : name_(n), fn_(std::move(f)) {}
@@ -242,7 +260,8 @@ std::shared_ptr<Node> record_impl(std::span<const std::reference_wrapper<Tensor>
                                   const char* name, const Inputs& inputs,
                                   std::span<const SaveArg, N> saves, F&& fn) {
   if (!grad_enabled_for(inputs)) return nullptr;
-  auto node = std::make_shared<FnNode<std::decay_t<F>, N>>(name, std::forward<F>(fn));
+  using NodeType = FnNode<std::decay_t<F>, N>;
+  auto node = std::allocate_shared<NodeType>(NodeAllocator<NodeType>(), name, std::forward<F>(fn));
   attach(*node, inputs, outs[0].get());
   set_outputs(node, outs);  // before saving: a saved output links back to its grad_fn
   for (std::size_t i = 0; i < N; ++i) {
