@@ -40,7 +40,7 @@ def cpu_name():
 
 
 def main():
-    gf, ctx = gf_medians(sys.argv[1])
+    gf, ctx = gf_medians(sys.argv[1], "cpu_time")
     th, tinfo = torch_medians(sys.argv[2])
     rows = [
         ("chain_1000", "autograd overhead: 1000 add/mul on 0-d float64, forward+backward",
@@ -61,6 +61,10 @@ def main():
           "gradflow (Google Benchmark) and PyTorch measured in the same run on the same machine.\n")
     print(f"- machine: {cpu_name()}, {ctx.get('num_cpus', '?')} cores")
     print(f"- threads: {ctx.get('threads_note', 'OMP_NUM_THREADS as set by scripts/bench')}")
+    print(f"- times are process CPU time on both sides (Google Benchmark's cpu_time, Python's "
+          f"time.process_time): at one thread that is the wall time of an idle machine, and this "
+          f"shared machine is rarely idle (1-minute load average {os.getloadavg()[0]:.1f} when "
+          f"the report was written)")
     print(f"- PyTorch {tinfo.get('torch_version')} (Debian python3-torch), "
           f"torch.get_num_threads() = {tinfo.get('torch_threads')}\n")
     print("## Engine (issue 2)\n")
