@@ -1,13 +1,10 @@
 #include "gradflow/autograd/node.hpp"
 
-#include "../core/allocator.hpp"
 #include "../kernels/elementwise.hpp"
 #include "gradflow/ops.hpp"
 
 namespace gf::autograd {
 
-void* detail::allocate_node(std::size_t nbytes) { return gf::detail::allocate_small(nbytes); }
-void detail::free_node(void* p, std::size_t nbytes) { gf::detail::free_small(p, nbytes); }
 
 namespace {
 // The legacy tensor-type names PyTorch prints in the in-place error ("torch.FloatTensor").

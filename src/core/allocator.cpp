@@ -128,3 +128,10 @@ void free_small(void* ptr, std::size_t nbytes) {
 }
 
 }  // namespace gf::detail
+
+// The graph nodes' pool (NodeAllocator in autograd/node.hpp declares these two; they are defined
+// here, beside the pool, so that autograd includes nothing from core).
+namespace gf::autograd::detail {
+void* allocate_node(std::size_t nbytes) { return gf::detail::allocate_small(nbytes); }
+void free_node(void* p, std::size_t nbytes) { gf::detail::free_small(p, nbytes); }
+}  // namespace gf::autograd::detail
