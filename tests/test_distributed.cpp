@@ -14,6 +14,7 @@
 #include "gradflow/nn/functional.hpp"
 #include "gradflow/nn/linear.hpp"
 #include "gradflow/ops.hpp"
+#include "gradflow/optim/adam.hpp"
 
 namespace dist = gf::distributed;
 using gf::DType;
@@ -88,8 +89,24 @@ TEST(Distributed, ShardSplitsAGlobalBatch) {
   EXPECT_THROW(dist::shard(10, 4, 4), gf::Error);
 }
 
+namespace {
+gf::nn::Sequential small_mlp() {
+  return gf::nn::Sequential(gf::nn::Linear(5, 6, true, DType::Float64), gf::nn::Tanh(),
+                            gf::nn::Linear(6, 3, true, DType::Float64));
+}
+// Every rank holds the same values: the maximum over the ranks of t and of -t are t and -t.
+void expect_same_on_every_rank(const Tensor& t, const std::string& what) {
+  Tensor hi = t.detach().clone(), lo = gf::neg(t.detach());
+  dist::all_reduce(hi, dist::ReduceOp::Max);
+  dist::all_reduce(lo, dist::ReduceOp::Max);
+  EXPECT_EQ(hi.tolist(), t.tolist()) << what;
+  EXPECT_EQ(gf::neg(lo).tolist(), t.tolist()) << what;
+}
+}  // namespace
+
 // W ranks × (global batch / W) rows, gradients averaged by DataParallel, equal the gradient of
-// one process on the whole global batch (mean loss, equal shards).
+// one process on the whole global batch (mean loss, equal shards). The buckets' all-reduces
+// start inside backward (every parameter is reached, so every bucket starts there).
 TEST(Distributed, DataParallelAveragesToTheFullBatchGradient) {
   const int w = dist::world_size();
   gf::manual_seed(7);  // the same data on every rank
@@ -97,34 +114,100 @@ TEST(Distributed, DataParallelAveragesToTheFullBatchGradient) {
   Tensor x = gf::randn({n, 5}, DType::Float64);
   Tensor y = gf::randint(0, 3, {n});
   gf::manual_seed(100 + dist::rank());  // different initial weights on every rank...
-  gf::nn::Sequential model(gf::nn::Linear(5, 6, true, DType::Float64), gf::nn::Tanh(),
-                           gf::nn::Linear(6, 3, true, DType::Float64));
+  gf::nn::Sequential model = small_mlp();
   // A small bucket so the 4 parameters take several all-reduces.
   dist::DataParallel dp(model, 6 * 5 * 8);
-  for (const Tensor& p : model.parameters()) {  // ...until rank 0's are broadcast
-    Tensor hi = p.detach().clone(), lo = gf::neg(p.detach());
-    dist::all_reduce(hi, dist::ReduceOp::Max);
-    dist::all_reduce(lo, dist::ReduceOp::Max);
-    EXPECT_EQ(hi.tolist(), p.tolist());
-    EXPECT_EQ(gf::neg(lo).tolist(), p.tolist());
-  }
+  EXPECT_GE(dp.num_buckets(), 2);
+  for (const Tensor& p : model.parameters())  // ...until rank 0's are broadcast
+    expect_same_on_every_rank(p, "parameter after the broadcast");
+  dp.set_require_grad_sync(false);  // the reference: the full batch, no communication
   gf::nn::functional::cross_entropy(model.forward(x), y).backward();
   std::vector<std::vector<double>> full;
   for (const Tensor& p : model.parameters()) full.push_back(p.grad().tolist());
   model.zero_grad();
+  dp.set_require_grad_sync(true);
 
   const dist::Shard s = dist::shard(n);
   gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
                                     y.slice(0, s.begin, s.end))
       .backward();
   dp.sync_gradients();
-  EXPECT_GE(dp.buckets_last_sync(), 2);
+  EXPECT_EQ(dp.buckets_last_sync(), dp.num_buckets());
+  EXPECT_EQ(dp.buckets_overlapped_last_sync(), w > 1 ? dp.num_buckets() : 0);
   auto params = model.parameters();
   for (size_t k = 0; k < params.size(); ++k) {
     std::vector<double> g = params[k].grad().tolist();
     ASSERT_EQ(g.size(), full[k].size());
     for (size_t j = 0; j < g.size(); ++j)
       EXPECT_NEAR(g[j], full[k][j], 1e-6 * std::max(1e-3, std::abs(full[k][j]))) << k << "," << j;
+  }
+  // A second backward before sync_gradients is refused (the buckets hold this one's gradients).
+  if (w > 1) {
+    auto loss = [&] { return gf::nn::functional::cross_entropy(model.forward(x), y); };
+    loss().backward();
+    EXPECT_THROW(loss().backward(), gf::Error);
+  }
+}
+
+// Three Adam steps: W ranks on their shards through DataParallel (each rank also draws other
+// initial weights, undone by the broadcast) end with the parameters of one process stepping on
+// the whole global batch, identical on every rank.
+TEST(Distributed, DataParallelStepsLikeOneProcess) {
+  const int w = dist::world_size();
+  gf::manual_seed(11);
+  const int64_t n = 6 * w;
+  Tensor x = gf::randn({n, 5}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {n});
+  gf::manual_seed(200 + dist::rank());
+  gf::nn::Sequential model = small_mlp();
+  dist::DataParallel dp(model, 64);  // one bucket per parameter or so
+  gf::manual_seed(1);
+  gf::nn::Sequential reference = small_mlp();
+  reference.load_state_dict(model.state_dict());
+  gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(0.05));
+  gf::optim::Adam ref_opt(reference.parameters(), gf::optim::AdamOptions(0.05));
+  const dist::Shard s = dist::shard(n);
+  for (int step = 0; step < 3; ++step) {
+    opt.zero_grad();
+    gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
+                                      y.slice(0, s.begin, s.end))
+        .backward();
+    dp.sync_gradients();
+    opt.step();
+    ref_opt.zero_grad();
+    gf::nn::functional::cross_entropy(reference.forward(x), y).backward();
+    ref_opt.step();
+  }
+  auto got = model.parameters(), want = reference.parameters();
+  for (size_t k = 0; k < got.size(); ++k) {
+    expect_same_on_every_rank(got[k], "parameter " + std::to_string(k) + " after 3 steps");
+    std::vector<double> g = got[k].tolist(), r = want[k].tolist();
+    for (size_t j = 0; j < g.size(); ++j)
+      EXPECT_NEAR(g[j], r[j], 1e-9 * std::max(1.0, std::abs(r[j]))) << k << "," << j;
+  }
+}
+
+// Parameters backward did not reach on a rank count as a zero gradient there: only rank 0
+// runs backward, so every rank ends with rank 0's gradient / W.
+TEST(Distributed, DataParallelParametersNotReached) {
+  const int w = dist::world_size();
+  gf::manual_seed(3);
+  Tensor x = gf::randn({4, 5}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {4});
+  gf::nn::Sequential model = small_mlp();
+  dist::DataParallel dp(model, 64);
+  dp.set_require_grad_sync(false);
+  gf::nn::functional::cross_entropy(model.forward(x), y).backward();
+  std::vector<std::vector<double>> alone;
+  for (const Tensor& p : model.parameters()) alone.push_back(p.grad().tolist());
+  model.zero_grad(/*set_to_none=*/true);
+  dp.set_require_grad_sync(true);
+  if (dist::rank() == 0) gf::nn::functional::cross_entropy(model.forward(x), y).backward();
+  dp.sync_gradients();
+  auto params = model.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    std::vector<double> g = params[k].grad().tolist();
+    for (size_t j = 0; j < g.size(); ++j) EXPECT_DOUBLE_EQ(g[j], alone[k][j] / w) << k << "," << j;
   }
 }
 

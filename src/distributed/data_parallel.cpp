@@ -1,9 +1,12 @@
-// DataParallel (rank 0's parameters broadcast, gradients averaged in buckets) and shard().
+// DataParallel (rank 0's parameters broadcast; gradients averaged in buckets whose all-reduces
+// start during backward) and shard().
+#include <algorithm>
 #include <cstring>
 
 #include "gradflow/distributed/distributed.hpp"
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
+#include "gradflow/ops.hpp"
 
 namespace gf::distributed {
 namespace {
@@ -14,25 +17,8 @@ char* bytes_of(const Tensor& t) {
          t.impl().offset * static_cast<int64_t>(element_size(t.dtype()));
 }
 
-// One all-reduce (mean) for a run of same-dtype gradients: packed into one flat buffer,
-// reduced, unpacked.
-void reduce_bucket(const std::vector<Tensor>& grads) {
-  int64_t n = 0;
-  for (const Tensor& g : grads) n += g.numel();
-  const DType dtype = grads.front().dtype();
-  const size_t esize = element_size(dtype);
-  Tensor flat = empty(Shape{n}, dtype);
-  char* out = bytes_of(flat);
-  for (const Tensor& g : grads) {
-    std::memcpy(out, bytes_of(g), static_cast<size_t>(g.numel()) * esize);
-    out += g.numel() * static_cast<int64_t>(esize);
-  }
-  all_reduce(flat, ReduceOp::Mean);
-  const char* in = bytes_of(flat);
-  for (const Tensor& g : grads) {
-    std::memcpy(bytes_of(g), in, static_cast<size_t>(g.numel()) * esize);
-    in += g.numel() * static_cast<int64_t>(esize);
-  }
+int64_t nbytes(const Tensor& t) {
+  return t.numel() * static_cast<int64_t>(element_size(t.dtype()));
 }
 
 }  // namespace
@@ -47,48 +33,142 @@ Shard shard(int64_t n, int rank, int world) {
   return Shard{begin, begin + q + (rank < r ? 1 : 0)};
 }
 
-DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes)
-    : module_(module), bucket_bytes_(bucket_bytes) {
+DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes) : module_(module) {
   GF_CHECK(bucket_bytes > 0, "DataParallel: bucket_bytes must be positive, got ", bucket_bytes);
   init();
   // Every rank starts from rank 0's parameters and buffers.
-  NoGradGuard no_grad;
-  for (const auto& group : {module_.named_parameters(), module_.named_buffers()})
-    for (const auto& [name, t] : group) {
-      GF_CHECK(t.is_contiguous(), "DataParallel: parameter ", name, " is not contiguous");
-      Tensor handle = t;
-      broadcast(handle, 0);
+  {
+    NoGradGuard no_grad;
+    for (const auto& group : {module_.named_parameters(), module_.named_buffers()})
+      for (const auto& [name, t] : group) {
+        GF_CHECK(t.is_contiguous(), "DataParallel: parameter ", name, " is not contiguous");
+        Tensor handle = t;
+        broadcast(handle, 0);
+      }
+  }
+  for (auto& [name, p] : module_.named_parameters())
+    if (p.requires_grad()) params_.push_back(p), names_.push_back(name);
+  // Buckets in reverse parameter order: backward reaches the last layer first.
+  bucket_of_.resize(params_.size());
+  offset_of_.resize(params_.size());
+  arrived_.assign(params_.size(), 0);
+  int64_t bytes = 0, elements = 0;
+  for (size_t k = params_.size(); k-- > 0;) {
+    const Tensor& p = params_[k];
+    if (buckets_.empty() || params_[buckets_.back().params.front()].dtype() != p.dtype() ||
+        bytes + nbytes(p) > bucket_bytes) {
+      if (!buckets_.empty())
+        buckets_.back().flat =
+            empty(Shape{elements}, params_[buckets_.back().params.front()].dtype());
+      buckets_.emplace_back();
+      bytes = elements = 0;
     }
+    bucket_of_[k] = buckets_.size() - 1;
+    offset_of_[k] = static_cast<size_t>(elements);
+    buckets_.back().params.push_back(k);
+    bytes += nbytes(p);
+    elements += p.numel();
+  }
+  if (!buckets_.empty())
+    buckets_.back().flat = empty(Shape{elements}, params_[buckets_.back().params.front()].dtype());
+  if (world_size() == 1) return;  // averaging over one rank is the identity
+  for (size_t k = 0; k < params_.size(); ++k)
+    hooks_.push_back(params_[k].register_hook([this, k](const Tensor& g) {
+      if (sync_) on_gradient(k, g);
+      return Tensor();  // the gradient goes on into .grad unchanged
+    }));
+}
+
+// A bucket still being reduced (backward ended without sync_gradients, e.g. by an exception)
+// is waited for: MPI writes into its buffer until the reduction completes.
+DataParallel::~DataParallel() {
+  for (size_t k = 0; k < hooks_.size(); ++k) params_[k].remove_hook(hooks_[k]);
+  for (Bucket& b : buckets_)
+    if (b.work.valid()) try {
+        b.work.wait();
+      } catch (const std::exception&) {
+      }
+}
+
+// Runs inside backward, just before `grad` is accumulated into params_[k].grad: the bucket gets
+// the gradient .grad is about to hold (grad itself, or .grad + grad when one is accumulated).
+void DataParallel::on_gradient(size_t k, const Tensor& grad) {
+  GF_CHECK(!arrived_[k], "DataParallel: parameter ", names_[k],
+           " received a second gradient before sync_gradients(); call sync_gradients() after "
+           "every backward (set_require_grad_sync(false) accumulates without communicating)");
+  Bucket& b = buckets_[bucket_of_[k]];
+  const Tensor& p = params_[k];
+  NoGradGuard no_grad;
+  Tensor dst = b.flat
+                   .slice(0, static_cast<int64_t>(offset_of_[k]),
+                          static_cast<int64_t>(offset_of_[k]) + p.numel())
+                   .view(p.sizes());
+  Tensor held = p.grad();
+  dst.copy_(held.defined() ? add(held, grad) : grad);
+  arrived_[k] = 1;
+  ++b.ready;
+  if (b.ready == b.params.size()) start_ready_buckets();
+  // Drive the started reductions forward while backward still computes.
+  for (size_t i = 0; i < next_start_; ++i) buckets_[i].work.is_completed();
+}
+
+void DataParallel::start_ready_buckets() {
+  while (next_start_ < buckets_.size() &&
+         buckets_[next_start_].ready == buckets_[next_start_].params.size()) {
+    Bucket& b = buckets_[next_start_++];
+    b.work = all_reduce_async(b.flat, ReduceOp::Mean);
+    b.started = true;
+    ++started_;
+  }
 }
 
 void DataParallel::sync_gradients() {
-  buckets_ = 0;
-  std::vector<Tensor> bucket;
-  int64_t bytes = 0;
-  auto flush = [&] {
-    if (bucket.empty()) return;
-    reduce_bucket(bucket);
-    ++buckets_;
-    bucket.clear();
-    bytes = 0;
-  };
-  for (Tensor& p : module_.parameters()) {
-    if (!p.requires_grad()) continue;
-    // A parameter backward did not reach has a zero gradient on this rank (another rank's
-    // shard may have reached it): every rank reduces the same list.
-    Tensor g = p.grad();
-    if (!g.defined() || !g.is_contiguous()) {
-      g = g.defined() ? g.contiguous() : zeros_like(p);
-      p.set_grad(g);
-    }
-    if (!bucket.empty() &&
-        (bucket.front().dtype() != g.dtype() ||
-         bytes + g.numel() * static_cast<int64_t>(element_size(g.dtype())) > bucket_bytes_))
-      flush();
-    bucket.push_back(g);
-    bytes += g.numel() * static_cast<int64_t>(element_size(g.dtype()));
+  if (world_size() == 1) {
+    reduced_ = num_buckets(), overlapped_ = 0;
+    return;
   }
-  flush();
+  reduced_ = num_buckets();
+  // Parameters backward did not reach on this rank contribute their .grad as it is (zero when
+  // there is none): another rank's shard may have reached them, and every rank must reduce the
+  // same buckets.
+  NoGradGuard no_grad;
+  for (Bucket& b : buckets_) {
+    if (b.started) continue;
+    for (size_t k : b.params) {
+      if (arrived_[k]) continue;
+      const Tensor& p = params_[k];
+      Tensor dst = b.flat.slice(0, static_cast<int64_t>(offset_of_[k]),
+                                static_cast<int64_t>(offset_of_[k]) + p.numel());
+      Tensor held = p.grad();
+      if (held.defined())
+        dst.view(p.sizes()).copy_(held);
+      else
+        std::memset(bytes_of(dst), 0, static_cast<size_t>(nbytes(dst)));
+      ++b.ready;
+    }
+  }
+  overlapped_ = started_;
+  start_ready_buckets();
+  for (Bucket& b : buckets_) {
+    b.work.wait();
+    for (size_t k : b.params) {
+      Tensor& p = params_[k];
+      Tensor g = p.grad();
+      if (!g.defined() || !g.is_contiguous() || g.dtype() != p.dtype() || g.sizes() != p.sizes() ||
+          g.requires_grad()) {
+        g = empty(p.sizes(), p.dtype());
+        p.set_grad(g);
+      }
+      std::memcpy(bytes_of(g), bytes_of(b.flat) + offset_of_[k] * element_size(p.dtype()),
+                  static_cast<size_t>(nbytes(g)));
+    }
+    b.ready = 0;
+    b.started = false;
+    b.work = Work();
+  }
+  std::fill(arrived_.begin(), arrived_.end(), 0);
+  next_start_ = 0;
+  started_ = 0;
 }
 
 }  // namespace gf::distributed

@@ -129,6 +129,61 @@ void all_reduce(Tensor& t, ReduceOp op) {
   if (op == ReduceOp::Mean) divide(t, g_world);
 }
 
+struct Work::Request {
+  Tensor t;
+  ReduceOp op = ReduceOp::Sum;
+  bool done = false;
+#if GF_WITH_MPI
+  MPI_Request request = MPI_REQUEST_NULL;
+#endif
+  void finish() {
+    done = true;
+    if (op == ReduceOp::Mean) divide(t, g_world);
+  }
+};
+
+Work all_reduce_async(Tensor& t, ReduceOp op) {
+  check_tensor("all_reduce_async", t);
+  GF_CHECK(op != ReduceOp::Mean || is_floating(t.dtype()),
+           "all_reduce_async: ReduceOp::Mean needs a floating-point tensor, got ",
+           dtype_name(t.dtype()));
+  Work w;
+  w.req_ = std::make_shared<Work::Request>();
+  w.req_->t = t;
+  w.req_->op = op;
+#if GF_WITH_MPI
+  if (g_mpi && g_world > 1) {
+    check_mpi(
+        MPI_Iallreduce(MPI_IN_PLACE, raw_data(t), static_cast<int>(t.numel()), mpi_type(t.dtype()),
+                       op == ReduceOp::Max ? MPI_MAX : MPI_SUM, MPI_COMM_WORLD, &w.req_->request),
+        "all_reduce_async", "MPI_Iallreduce");
+    return w;
+  }
+#endif
+  w.req_->finish();
+  return w;
+}
+
+bool Work::is_completed() {
+  GF_CHECK(req_ != nullptr, "Work::is_completed: no operation");
+  if (req_->done) return true;
+#if GF_WITH_MPI
+  int flag = 0;
+  check_mpi(MPI_Test(&req_->request, &flag, MPI_STATUS_IGNORE), "Work::is_completed", "MPI_Test");
+  if (flag) req_->finish();
+#endif
+  return req_->done;
+}
+
+void Work::wait() {
+  GF_CHECK(req_ != nullptr, "Work::wait: no operation");
+  if (req_->done) return;
+#if GF_WITH_MPI
+  check_mpi(MPI_Wait(&req_->request, MPI_STATUS_IGNORE), "Work::wait", "MPI_Wait");
+#endif
+  req_->finish();
+}
+
 void broadcast(Tensor& t, int root) {
   check_tensor("broadcast", t);
   GF_CHECK(root >= 0 && root < g_world, "broadcast: root ", root, " is not a rank of a world of ",

@@ -6,6 +6,8 @@
 // naming the call and the rank ("all_reduce: MPI_Allreduce failed on rank 1 of 2: ...").
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "gradflow/nn/module.hpp"
@@ -22,6 +24,24 @@ enum class ReduceOp { Sum, Mean, Max };
 // In place, on every rank: t becomes the element-wise reduction of t over all ranks. t must be
 // contiguous and have the same shape and dtype on every rank.
 void all_reduce(Tensor& t, ReduceOp op = ReduceOp::Sum);
+
+// A non-blocking all-reduce in flight (torch's all_reduce(t, async_op=True) and its Work):
+// t must stay alive and untouched until wait(). is_completed() polls MPI, which also moves the
+// reduction forward (Open MPI progresses non-blocking collectives only inside MPI calls).
+class Work {
+ public:
+  Work() = default;
+  bool is_completed();
+  void wait();  // t holds the reduction (divided by the world size for Mean)
+  bool valid() const { return req_ != nullptr; }
+  struct Request;
+
+ private:
+  friend Work all_reduce_async(Tensor& t, ReduceOp op);
+  std::shared_ptr<Request> req_;
+};
+Work all_reduce_async(Tensor& t, ReduceOp op = ReduceOp::Sum);
+
 // In place: every rank's t becomes root's t.
 void broadcast(Tensor& t, int root = 0);
 void barrier();
@@ -35,23 +55,59 @@ struct Shard {
 Shard shard(int64_t n, int rank, int world);
 inline Shard shard(int64_t n) { return shard(n, distributed::rank(), world_size()); }
 
-// Data parallelism in the spirit of PyTorch's DistributedDataParallel: the constructor
-// broadcasts rank 0's parameters (so every rank starts identical); sync_gradients(), called
-// between backward() and the optimizer step, averages every parameter's .grad over the ranks
-// with one all-reduce per bucket of about bucket_bytes. The all-reduces run after backward
-// (not yet overlapped with it). With a mean loss over equal shards, the averaged gradient is
-// the full global batch's gradient, so the optimizer state stays identical on every rank.
+// Data parallelism in the spirit of PyTorch's DistributedDataParallel. The constructor
+// broadcasts rank 0's parameters and buffers (so every rank starts identical) and groups the
+// parameters, in reverse order (the order backward reaches them), into buckets of about
+// bucket_bytes. A hook on each parameter (Tensor::register_hook, run just before the gradient is
+// accumulated into .grad) copies that gradient into its bucket; the moment a bucket's last
+// gradient arrives, its all-reduce (mean) starts without blocking (MPI_Iallreduce), overlapped
+// with the rest of backward. Buckets start in bucket order on every rank (MPI needs collectives
+// in the same order), so a bucket that completes early waits for the ones before it.
+// sync_gradients(), called between backward() and the optimizer step, starts the buckets whose
+// parameters backward did not reach (their local gradient counts as zero), waits for every
+// bucket and writes the averages into .grad. With a loss that is a mean over equal shards, the
+// average is the full global batch's gradient, so the same optimizer step, and so the same
+// optimizer state, happens on every rank. In a world of 1 nothing is registered and
+// sync_gradients() does nothing.
 class DataParallel {
  public:
   explicit DataParallel(nn::Module& module, int64_t bucket_bytes = 25 << 20);
+  ~DataParallel();  // removes its hooks
+  DataParallel(const DataParallel&) = delete;
+  DataParallel& operator=(const DataParallel&) = delete;
+
   void sync_gradients();
+  // torch's no_sync(): with false, backward only accumulates .grad locally (no communication);
+  // the next backward with true reduces the accumulated gradients.
+  void set_require_grad_sync(bool on) { sync_ = on; }
   nn::Module& module() { return module_; }
-  int64_t buckets_last_sync() const { return buckets_; }
+  int64_t num_buckets() const { return static_cast<int64_t>(buckets_.size()); }
+  // Of the last sync: buckets reduced, and how many of them started during backward.
+  int64_t buckets_last_sync() const { return reduced_; }
+  int64_t buckets_overlapped_last_sync() const { return overlapped_; }
 
  private:
+  struct Bucket {
+    std::vector<size_t> params;  // indices into params_
+    Tensor flat;                 // the packed gradients
+    size_t ready = 0;            // gradients arrived in this backward
+    bool started = false;
+    Work work;
+  };
+  void on_gradient(size_t param, const Tensor& grad);
+  void start_ready_buckets();  // in order, while the next bucket is complete
+
   nn::Module& module_;
-  int64_t bucket_bytes_;
-  int64_t buckets_ = 0;
+  std::vector<Tensor> params_;
+  std::vector<std::string> names_;
+  std::vector<size_t> bucket_of_, offset_of_;  // per parameter
+  std::vector<char> arrived_;                  // per parameter, this backward
+  std::vector<size_t> hooks_;                  // handles, per parameter
+  std::vector<Bucket> buckets_;
+  size_t next_start_ = 0;
+  bool sync_ = true;
+  int64_t started_ = 0;  // buckets started since the last sync
+  int64_t reduced_ = 0, overlapped_ = 0;
 };
 
 }  // namespace gf::distributed
