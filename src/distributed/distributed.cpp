@@ -204,4 +204,11 @@ void barrier() {
 #endif
 }
 
+void abort(int code) {
+#if GF_WITH_MPI
+  if (g_mpi && g_world > 1) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+  std::exit(code);
+}
+
 }  // namespace gf::distributed

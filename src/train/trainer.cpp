@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gradflow/error.hpp"
+#include "gradflow/factories.hpp"
 #include "gradflow/nn/functional.hpp"
 
 namespace gf::train {
@@ -51,6 +52,41 @@ double step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& b
   return value;
 }
 
+double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optimizer,
+                          const data::Batch& batch, int64_t* correct) {
+  const int64_t n = batch.data.size(0);
+  const int world = distributed::world_size();
+  const distributed::Shard s = distributed::shard(n);
+  Tensor loss;
+  // [sum of this shard's losses, its correct predictions], then summed over the ranks.
+  Tensor sums = zeros({2}, DType::Float64);
+  Tensor target;
+  if (s.size() > 0) {
+    Tensor x = batch.data.slice(0, s.begin, s.end);
+    target = batch.target.slice(0, s.begin, s.end);
+    Tensor logits = dp.module().forward(x);
+    loss = nn::functional::cross_entropy(logits, target);
+    metrics::ConfusionCounter counter(logits.size(1));
+    counter.update(logits.detach(), target);
+    sums.data_ptr<double>()[0] = loss.item() * double(s.size());
+    sums.data_ptr<double>()[1] = double(counter.correct());
+  }
+  distributed::all_reduce(sums, distributed::ReduceOp::Sum);
+  const double mean = sums.data_ptr<double>()[0] / double(n);
+  if (!std::isfinite(mean)) return mean;
+  optimizer.zero_grad(/*set_to_none=*/true);
+  // The ranks' gradients are averaged: the shard's mean loss weighted by W·rows/n makes the
+  // average the global batch's mean-loss gradient (the weight is 1 for equal shards).
+  if (loss.defined()) {
+    const double weight = double(world) * double(s.size()) / double(n);
+    (weight == 1.0 ? loss : loss * weight).backward();
+  }
+  dp.sync_gradients();
+  optimizer.step();
+  *correct = static_cast<int64_t>(sums.data_ptr<double>()[1]);
+  return mean;
+}
+
 EpochEnd Trainer::train_epoch(const std::function<bool()>& stop,
                               const std::function<void(int64_t)>& on_batch) {
   using Clock = std::chrono::steady_clock;
@@ -65,16 +101,27 @@ EpochEnd Trainer::train_epoch(const std::function<bool()>& stop,
   const auto started = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
   metrics::ConfusionCounter counter(num_classes);
+  int64_t correct_dp = 0;  // data parallel: the correct predictions of every rank
+  auto stop_now = [&] {
+    bool want = stop && stop();
+    if (!data_parallel) return want;
+    Tensor any = tensor({want ? 1.0 : 0.0}, DType::Float64);
+    distributed::all_reduce(any, distributed::ReduceOp::Max);
+    return any.item() != 0.0;
+  };
   for (; p.batch < batches; ++p.batch) {
-    if (stop && stop()) {
+    if (stop_now()) {
       p.seconds = seconds0 + elapsed();
       return EpochEnd::Stopped;
     }
     const data::Batch batch = loader.batch(p.batch);
-    last_loss = step(model, optimizer, batch, counter);
+    int64_t batch_correct = 0;
+    last_loss = data_parallel ? data_parallel_step(*data_parallel, optimizer, batch, &batch_correct)
+                              : step(model, optimizer, batch, counter);
     if (!std::isfinite(last_loss)) return EpochEnd::NonFiniteLoss;
+    correct_dp += batch_correct;
     p.loss_sum += last_loss * double(batch.data.size(0));
-    p.correct = correct0 + counter.correct();
+    p.correct = correct0 + (data_parallel ? correct_dp : counter.correct());
     p.seen += batch.data.size(0);
     if (on_batch) on_batch(batches);
   }

@@ -2,6 +2,11 @@
 // resume) and the run folder of run_files.hpp. The default recipe and its measured accuracies are
 // in docs/cli.md; SIGINT/SIGTERM stop at a batch boundary with a checkpoint, and a resumed run
 // (same --threads) ends bit for bit like an uninterrupted one.
+//
+// Under `mpirun -np N` every process is one rank of a data-parallel run (gf::distributed): the
+// ranks check that they train the same config on the same data, each trains its shard of every
+// global batch (--batch-size is the global batch) with gradients averaged by DataParallel, and
+// rank 0 alone prints and writes the run folder (checkpoints once, atomically).
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <gradflow/distributed/distributed.hpp>
 #include <gradflow/io/atomic_file.hpp>
 #include <gradflow/viz/plot.hpp>
 #include <iostream>
@@ -124,10 +130,15 @@ void prepare_out(const fs::path& out) {
 void run_train(TrainFlags& flags) {
   finish_flags(flags);
   if (flags.threads > 0) set_num_threads(flags.threads);
+  distributed::init();
+  const int world = distributed::world_size();
+  const bool lead = distributed::rank() == 0;  // prints and writes; the other ranks only train
+  if (!lead && !std::freopen("/dev/null", "w", stdout))
+    throw UsageError("cannot silence stdout on rank " + std::to_string(distributed::rank()));
   const fs::path out = flags.out;
   const std::string last_path = (out / "last.safetensors").string(),
                     best_path = (out / "best.safetensors").string();
-  prepare_out(out);
+  if (lead) prepare_out(out);
   TrainConfig config = flags.config;
   RunCheckpoint resumed;
   if (flags.resume) {
@@ -147,6 +158,7 @@ void run_train(TrainFlags& flags) {
   DataSets data =
       flags.resume ? load_datasets(config, &info, &resumed.standardizer) : load_datasets(config);
   if (!flags.resume) info = {data.num_features, data.num_classes, data.class_names, 0};
+  check_same_run_on_every_rank(config, data);  // before any rank writes or trains
   const Shape sample_shape = input_shape(config, data.num_features);
   for (Split* s : {&data.train, &data.valid, &data.test}) *s = as_model_input(*s, sample_shape);
   auto model = build_model(config, data.num_features, data.num_classes);
@@ -158,9 +170,16 @@ void run_train(TrainFlags& flags) {
   train::Trainer trainer{*model,           *optimizer,   scheduler.get(), loader,
                          data.num_classes, data.valid.X, data.valid.y};
   if (flags.resume) trainer.restore(resumed.state);
+  std::unique_ptr<distributed::DataParallel> dp;
+  if (world > 1) {
+    dp = std::make_unique<distributed::DataParallel>(
+        *model, std::max<int64_t>(1, std::llround(flags.bucket_mb * (1 << 20))));
+    trainer.data_parallel = dp.get();
+  }
   train::Progress& progress = trainer.progress;
   try {
-    io::write_file_atomic((out / "config.json").string(), dump_json(to_json(config), 2) + "\n");
+    if (lead)
+      io::write_file_atomic((out / "config.json").string(), dump_json(to_json(config), 2) + "\n");
   } catch (const gf::Error& e) {
     throw UsageError("--out " + out.string() + ": cannot write files there (" + e.what() + ")");
   }
@@ -175,6 +194,17 @@ void run_train(TrainFlags& flags) {
             << ", batch " << config.batch_size << ", " << plural(config.epochs, "epoch")
             << ", seed " << config.seed << ", " << config.dtype << ", "
             << plural(get_num_threads(), "thread") << "\n";
+  if (world > 1)
+    std::cout << "data parallel: " << world << " ranks (mpirun) x "
+              << plural(get_num_threads(), "thread") << ", global batch " << config.batch_size
+              << " (" << distributed::shard(config.batch_size, 0, world).size()
+              << " per rank), gradients averaged in " << plural(dp->num_buckets(), "bucket")
+              << " of <= " << flags.bucket_mb << " MB overlapped with backward\n";
+  if (flags.resume && info.ranks != world)
+    std::cout << "note: the run so far used " << plural(info.ranks, "rank") << ", this one "
+              << world << "; results will not be bit-identical to an uninterrupted run (start it "
+              << "with mpirun -np " << info.ranks << ")\n";
+  info.ranks = world;
   if (flags.resume && info.threads > 0 && info.threads != get_num_threads())
     std::cout << "note: the run so far used " << plural(info.threads, "thread") << ", this one "
               << get_num_threads() << "; results will not be bit-identical to an uninterrupted "
@@ -186,8 +216,8 @@ void run_train(TrainFlags& flags) {
               << "\n";
   std::fflush(stdout);
 
-  auto save = [&](const std::string& path) {
-    save_checkpoint(path, trainer, config, info, data.standardizer);
+  auto save = [&](const std::string& path) {  // once: rank 0 (every rank holds the same state)
+    if (lead) save_checkpoint(path, trainer, config, info, data.standardizer);
   };
   g_stop = 0;
   std::signal(SIGINT, on_stop);
@@ -212,8 +242,10 @@ void run_train(TrainFlags& flags) {
       save(last_path);
       std::cout << "\nstopped by " << (g_stop == SIGINT ? "SIGINT" : "SIGTERM") << " at epoch "
                 << epoch << ", batch " << progress.batch << "/" << loader.size() << "; saved "
-                << last_path << "\nresume with: gradflow train --out " << shell_quote(out.string())
-                << " --resume --threads " << get_num_threads() << "\n";
+                << last_path << "\nresume with: "
+                << (world > 1 ? "mpirun -np " + std::to_string(world) + " " : "")
+                << "gradflow train --out " << shell_quote(out.string()) << " --resume --threads "
+                << get_num_threads() << "\n";
       throw ExitStatus{128 + g_stop};
     }
     if (end == train::EpochEnd::NonFiniteLoss) {
@@ -232,12 +264,13 @@ void run_train(TrainFlags& flags) {
     session_samples += samples;
     if (trainer.last_epoch_is_best()) save(best_path);
     save(last_path);
-    write_metrics_csv((out / "metrics.csv").string(), progress.history);
+    if (lead) write_metrics_csv((out / "metrics.csv").string(), progress.history);
     print_epoch_line(trainer.last_epoch(), config.epochs, lr,
                      double(samples) / std::max(seconds, 1e-9));
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  if (!lead) return;  // the test evaluation and the report are rank 0's
   // metrics.csv always matches the checkpoint (also when resuming a finished run).
   write_metrics_csv((out / "metrics.csv").string(), progress.history);
 
@@ -258,7 +291,8 @@ void run_train(TrainFlags& flags) {
   }
   if (session_samples > 0)
     std::cout << "training throughput " << format_count(session_samples / session_seconds)
-              << " samples/s (" << plural(get_num_threads(), "thread") << ")\n";
+              << " samples/s (" << (world > 1 ? plural(world, "rank") + " x " : "")
+              << plural(get_num_threads(), "thread") << ")\n";
   std::cout << "\nconfusion matrix of the last model on the test set (rows: true class, columns: "
                "predicted)\n"
             << metrics::format_confusion_matrix(test.confusion, info.class_names) << "\n"

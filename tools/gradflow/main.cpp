@@ -31,9 +31,17 @@ int main(int argc, char** argv) {
   } catch (const gf::cli::ExitStatus& e) {
     return e.code;
   } catch (const std::exception& e) {  // bad input (UsageError, gf::Error): 2, else 1
+    const int code =
+        dynamic_cast<const gf::cli::UsageError*>(&e) || dynamic_cast<const gf::Error*>(&e) ? 2 : 1;
+    namespace dist = gf::distributed;
+    if (dist::world_size() > 1) {
+      // One rank's error: the others may wait in a collective for it, so the job is aborted.
+      std::cerr << "gradflow (rank " << dist::rank() << " of " << dist::world_size()
+                << "): " << e.what() << std::endl;
+      dist::abort(code);
+    }
     std::cerr << "gradflow: " << e.what() << "\n";
-    return dynamic_cast<const gf::cli::UsageError*>(&e) || dynamic_cast<const gf::Error*>(&e) ? 2
-                                                                                              : 1;
+    return code;
   }
   return 0;
 }

@@ -7,7 +7,9 @@
 
 namespace gf::cli {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunInfo, num_features, num_classes, class_names, threads)
+// (ranks defaults to 1: checkpoints written before data-parallel runs have none.)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, num_features, num_classes, class_names,
+                                                threads, ranks)
 
 void save_checkpoint(const std::string& path, const train::Trainer& trainer,
                      const TrainConfig& config, const RunInfo& info,

@@ -83,6 +83,10 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                         ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   cmd.add_option("--threads", f.threads, "Threads (0: all cores)")->check(CLI::Range(0, 1024));
   cmd.add_option("--out", f.out, "Run folder (metrics.csv, checkpoints, plots)");
+  cmd.add_option("--bucket-mb", f.bucket_mb,
+                 "Under mpirun: gradient bucket size in MB; each bucket's all-reduce starts "
+                 "during backward (default 0.25)")
+      ->check(positive_number());
   auto* resume = cmd.add_flag("--resume", f.resume, "Continue from OUT/last.safetensors");
   cmd.add_flag("--force", f.force, "Start over in an --out that already holds a run")
       ->excludes(resume);

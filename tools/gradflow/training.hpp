@@ -63,7 +63,8 @@ struct TrainFlags {
   int threads = 0;  // 0: all cores
   std::string out = "runs/train";
   bool resume = false, no_plots = false;
-  bool force = false;                        // start over in an --out that already holds a run
+  bool force = false;       // start over in an --out that already holds a run
+  double bucket_mb = 0.25;  // data parallel: gradient bucket size (torch's bucket_cap_mb)
   std::vector<CLI::Option*> recipe_options;  // flags that must agree with a resumed checkpoint
   CLI::Option *epochs_option = nullptr, *lr_option = nullptr, *weight_decay_option = nullptr,
               *hidden_option = nullptr, *momentum_option = nullptr;
@@ -109,6 +110,9 @@ struct RunInfo {
   // Reductions and GEMM partition work by thread count: only a resume with the same count is
   // bitwise equal to an uninterrupted run.
   int64_t threads = 0;
+  // Data-parallel ranks (mpirun -np N; 1 without mpirun): the shards, and so the sums, depend
+  // on it the same way.
+  int64_t ranks = 1;
 };
 
 struct RunCheckpoint {
@@ -123,6 +127,12 @@ void save_checkpoint(const std::string& path, const train::Trainer& trainer,
                      const data::Standardizer& standardizer);
 // UsageError naming the file when it is missing or not a gradflow training checkpoint.
 RunCheckpoint load_checkpoint(const std::string& path);
+
+// ---- data-parallel runs (mpirun -np N gradflow train) ----
+// Every rank must train the same thing: the hashes of the config and of the data are compared
+// with rank 0's, and a rank that differs is named (UsageError on rank 0, every rank stops).
+// Nothing in a world of 1.
+void check_same_run_on_every_rank(const TrainConfig& config, const DataSets& data);
 
 void write_metrics_csv(const std::string& path, const std::vector<train::EpochMetrics>& history);
 

@@ -45,6 +45,9 @@ Work all_reduce_async(Tensor& t, ReduceOp op = ReduceOp::Sum);
 // In place: every rank's t becomes root's t.
 void broadcast(Tensor& t, int root = 0);
 void barrier();
+// Ends every rank of the job with `code` (MPI_Abort): for an error on one rank that the others,
+// waiting in a collective, would never see. In a world of 1: std::exit(code).
+[[noreturn]] void abort(int code);
 
 // The rows [begin, end) of a global batch of n rows that `rank` of `world` takes: contiguous
 // blocks, the first n % world ranks one row longer (like DistributedSampler without padding).

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gradflow/data/dataset.hpp"
+#include "gradflow/distributed/distributed.hpp"
 #include "gradflow/generator.hpp"
 #include "gradflow/io/checkpoint.hpp"
 #include "gradflow/metrics.hpp"
@@ -63,6 +64,15 @@ Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t
 double step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& batch,
             metrics::ConfusionCounter& counter);
 
+// The same step as one of W data-parallel ranks (gf::distributed): `batch` is the global batch,
+// this rank forwards its shard (distributed::shard), the loss's gradient is scaled so that the
+// averaged gradients are the global batch's mean-loss gradient, and dp.sync_gradients() runs
+// before the step. The loss sum and correct count are summed over the ranks first, so a
+// non-finite loss skips the step on every rank. Returns the global batch's mean loss; its
+// correct predictions (all ranks) go into *correct.
+double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optimizer,
+                          const data::Batch& batch, int64_t* correct);
+
 enum class EpochEnd {
   Finished,       // the epoch is done (progress.epoch advanced)
   Stopped,        // stop() returned true before progress.batch
@@ -78,6 +88,10 @@ struct Trainer {
   Tensor valid_X, valid_y;  // undefined or empty: no validation
   Progress progress{};
   double last_loss = 0;  // of the last batch trained (or the non-finite one)
+  // Set: this is one rank of a data-parallel run; the loader's batches are global batches (the
+  // same order on every rank), each trained by data_parallel_step, and stop() is asked of every
+  // rank (any rank's true stops all of them at the same batch).
+  distributed::DataParallel* data_parallel = nullptr;
 
   // Trains the rest of the epoch in progress; asks stop() before each batch and reports each
   // batch done to on_batch(batches in the epoch).
