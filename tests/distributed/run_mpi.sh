@@ -7,12 +7,8 @@
 set -u
 mode=$1
 bin=$2
-if ! command -v mpirun >/dev/null 2>&1; then
-  echo "SKIPPED: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)"
-  exit 77
-fi
+. "$(dirname "$0")/mpi_common.sh"
 mpi=(timeout -k 2 20 mpirun --allow-run-as-root --oversubscribe -np 2)
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 case $mode in
   collectives)
     GF_EXPECT_WORLD=2 "${mpi[@]}" -x GF_EXPECT_WORLD "$bin" --gtest_filter='Distributed.*'

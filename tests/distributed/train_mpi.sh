@@ -14,11 +14,7 @@
 set -u
 mode=$1
 bin=$2
-if ! command -v mpirun >/dev/null 2>&1; then
-  echo "SKIPPED: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)"
-  exit 77
-fi
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
+. "$(dirname "$0")/mpi_common.sh"
 mpi=(mpirun --allow-run-as-root --oversubscribe -np 2)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
