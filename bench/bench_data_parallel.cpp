@@ -1,0 +1,109 @@
+// Data-parallel training on gf::distributed, run by bench/data_parallel.py alone (1 rank) and
+// under `mpirun -np 2` beside PyTorch DDP (gloo) in bench/torch_ddp.py. Not a Google Benchmark:
+// every rank must run the same steps. Prints one JSON line per measurement from rank 0:
+//   {"what": "allreduce", "bytes": B, "us": median µs}        MPI all-reduce (sum, float32)
+//   {"what": "mlp", "bucket_mb": M, "samples_per_s": S, "step_us": T, "compute_us": C,
+//    "comm_wait_us": W}
+// The MLP is the CLI's (784-256-128-10, ReLU, float32, Adam 1e-3) on a global batch of 128;
+// compute = forward + backward + optimizer step, comm_wait = the time sync_gradients() waits
+// after backward (what overlap did not hide).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <gradflow/gradflow.hpp>
+#include <gradflow/train/trainer.hpp>
+#include <vector>
+
+namespace dist = gf::distributed;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double us(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::micro>(b - a).count();
+}
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void bench_allreduce() {
+  for (int64_t bytes : {int64_t(64) << 10, int64_t(1) << 20, int64_t(4) << 20}) {
+    gf::Tensor t = gf::ones({bytes / 4});
+    std::vector<double> times;
+    for (int i = 0; i < 60; ++i) {
+      dist::barrier();
+      auto a = Clock::now();
+      dist::all_reduce(t, dist::ReduceOp::Sum);
+      auto b = Clock::now();
+      if (i >= 10) times.push_back(us(a, b));
+    }
+    // The slowest rank's median: a collective ends when the last rank is done.
+    gf::Tensor m = gf::tensor({median(times)}, gf::DType::Float64);
+    dist::all_reduce(m, dist::ReduceOp::Max);
+    if (dist::rank() == 0)
+      std::printf("{\"what\": \"allreduce\", \"ranks\": %d, \"bytes\": %lld, \"us\": %.1f}\n",
+                  dist::world_size(), (long long)bytes, m.item());
+  }
+}
+
+void bench_mlp(double bucket_mb, int steps) {
+  const int64_t batch = 128;
+  gf::manual_seed(0);
+  gf::Tensor X = gf::randn({batch, 784}), y = gf::randint(0, 10, {batch});
+  gf::nn::Sequential model(gf::nn::Linear(784, 256), gf::nn::ReLU(), gf::nn::Linear(256, 128),
+                           gf::nn::ReLU(), gf::nn::Linear(128, 10));
+  gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(1e-3));
+  std::unique_ptr<dist::DataParallel> dp;
+  if (dist::world_size() > 1)
+    dp = std::make_unique<dist::DataParallel>(model, int64_t(bucket_mb * (1 << 20)));
+  gf::metrics::ConfusionCounter counter(10);
+  gf::data::Batch b{X, y};
+  std::vector<double> step_t, compute_t, wait_t;
+  for (int i = 0; i < steps + 20; ++i) {
+    auto t0 = Clock::now();
+    double wait = 0;
+    if (dp) {
+      // data_parallel_step with the wait timed: forward/backward of the shard, sync, step.
+      const dist::Shard s = dist::shard(batch);
+      gf::Tensor loss = gf::nn::functional::cross_entropy(model.forward(X.slice(0, s.begin, s.end)),
+                                                          y.slice(0, s.begin, s.end));
+      gf::Tensor sums = gf::tensor({loss.item()}, gf::DType::Float64);
+      dist::all_reduce(sums);  // the loss the CLI reports (and its NaN check)
+      opt.zero_grad(true);
+      loss.backward();
+      auto w0 = Clock::now();
+      dp->sync_gradients();
+      wait = us(w0, Clock::now());
+      opt.step();
+    } else {
+      gf::train::step(model, opt, b, counter);
+    }
+    auto t1 = Clock::now();
+    if (i >= 20) step_t.push_back(us(t0, t1)), wait_t.push_back(wait);
+  }
+  double total = 0;
+  for (double t : step_t) total += t;
+  gf::Tensor m = gf::tensor({total, median(step_t), median(wait_t)}, gf::DType::Float64);
+  dist::all_reduce(m, dist::ReduceOp::Max);
+  const double* v = m.data_ptr<double>();
+  if (dist::rank() == 0)
+    std::printf(
+        "{\"what\": \"mlp\", \"ranks\": %d, \"bucket_mb\": %g, \"buckets\": %lld, "
+        "\"samples_per_s\": %.0f, \"step_us\": %.1f, \"compute_us\": %.1f, "
+        "\"comm_wait_us\": %.1f}\n",
+        dist::world_size(), bucket_mb, (long long)(dp ? dp->num_buckets() : 0),
+        double(batch) * steps / (v[0] * 1e-6), v[1], v[1] - v[2], v[2]);
+  std::fflush(stdout);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  dist::init();
+  gf::set_num_threads(1);
+  const int steps = argc > 1 ? std::atoi(argv[1]) : 300;
+  if (dist::world_size() > 1) bench_allreduce();
+  bench_mlp(0.25, steps);
+  if (dist::world_size() > 1) bench_mlp(25, steps);  // one bucket: no overlap
+  return 0;
+}

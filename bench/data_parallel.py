@@ -1,0 +1,102 @@
+"""Data-parallel training beside PyTorch DDP (gloo), in one run: gradflow's bench_data_parallel
+alone (1 rank) and under `mpirun -np 2`, bench/torch_ddp.py with 1 and 2 processes, each
+process on 1 thread, ROUNDS rounds alternating the four, medians. Then the ring all-reduce cost
+model extrapolated to 8 and 64 ranks. Prints markdown (BENCHMARKS.md's data-parallel section).
+
+usage: nice -n 10 python3 bench/data_parallel.py BUILD_DIR [ROUNDS] [STEPS]
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+build = sys.argv[1]
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+steps = sys.argv[3] if len(sys.argv) > 3 else "300"
+here = os.path.dirname(os.path.abspath(__file__))
+gf = os.path.join(build, "bench", "bench_data_parallel")
+env = dict(os.environ, OMP_NUM_THREADS="1", OMP_WAIT_POLICY="passive")
+# yield_when_idle: a rank waiting in MPI gives its core away (the machine is shared and loaded)
+mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "--mca",
+          "mpi_yield_when_idle", "1", "-np", "2"]
+runs = {
+    "gradflow 1 x 1": [gf, steps],
+    "gradflow 2 x 1 (MPI)": mpirun + [gf, steps],
+    "torch 1 x 1": ["/usr/bin/python3", os.path.join(here, "torch_ddp.py"), "1", steps],
+    "torch DDP-gloo 2 x 1": ["/usr/bin/python3", os.path.join(here, "torch_ddp.py"), "2", steps],
+}
+results = {k: [] for k in runs}
+for _ in range(rounds):
+    for name, cmd in runs.items():
+        for attempt in range(2):  # gloo's rendezvous hung once on the loaded machine: retry
+            try:
+                out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True,
+                                     timeout=120).stdout
+                break
+            except subprocess.TimeoutExpired:
+                print(f"<!-- {name}: timed out, retried -->")
+        results[name].append([json.loads(l) for l in out.splitlines() if l.startswith("{")])
+
+
+def med(name, pred, key):
+    return statistics.median(r[key] for rows in results[name] for r in rows if pred(r))
+
+
+def mlp(name, bucket=None):
+    return lambda key: med(name, lambda r: r["what"] == "mlp" and
+                           (bucket is None or r.get("bucket_mb") == bucket), key)
+
+
+print(f"Medians of {rounds} rounds x {steps} steps, global batch 128, every process on 1 thread, "
+      "2-core machine shared with other sessions (load varies; treat +-10% as noise).\n")
+print("| all-reduce (sum, float32, 2 ranks) | 64 KiB | 1 MiB | 4 MiB | µs per MB (4 MiB) |")
+print("|---|---|---|---|---|")
+ar = {}
+for name, label in (("gradflow 2 x 1 (MPI)", "Open MPI (gradflow)"),
+                    ("torch DDP-gloo 2 x 1", "gloo (torch)")):
+    v = [med(name, lambda r, b=b: r["what"] == "allreduce" and r["bytes"] == b, "us")
+         for b in (64 << 10, 1 << 20, 4 << 20)]
+    ar[label] = v
+    print(f"| {label} | {v[0]:.0f} µs | {v[1]:.0f} µs | {v[2]:.0f} µs | {v[2] / 4.194304:.0f} |")
+
+one = mlp("gradflow 1 x 1")
+two = mlp("gradflow 2 x 1 (MPI)", 0.25)
+two_nb = mlp("gradflow 2 x 1 (MPI)", 25)
+t1, t2 = mlp("torch 1 x 1"), mlp("torch DDP-gloo 2 x 1")
+print("\n| MLP 784-256-128-10, Adam | samples/s | step µs | compute µs | waiting for all-reduce µs "
+      "| vs 1 x 1 |")
+print("|---|---|---|---|---|---|")
+base = one("samples_per_s")
+print(f"| gradflow 1 rank x 1 thread | {base:,.0f} | {one('step_us'):.0f} | {one('step_us'):.0f} "
+      "| 0 | 1.00x |")
+for label, f in (("gradflow 2 ranks x 1, 0.25 MB buckets (overlapped)", two),
+                 ("gradflow 2 ranks x 1, one 25 MB bucket (after backward)", two_nb)):
+    print(f"| {label} | {f('samples_per_s'):,.0f} | {f('step_us'):.0f} | {f('compute_us'):.0f} | "
+          f"{f('comm_wait_us'):.0f} | {f('samples_per_s') / base:.2f}x |")
+tb = t1("samples_per_s")
+print(f"| torch 1 process x 1 thread | {tb:,.0f} | {t1('step_us'):.0f} | | | "
+      f"{tb / base:.2f}x |")
+print(f"| torch DDP-gloo 2 x 1 | {t2('samples_per_s'):,.0f} | {t2('step_us'):.0f} | | | "
+      f"{t2('samples_per_s') / base:.2f}x |")
+print(f"\nScaling efficiency (2 ranks / (2 x 1 rank)): gradflow "
+      f"{two('samples_per_s') / (2 * base):.0%}, torch DDP-gloo {t2('samples_per_s') / (2 * tb):.0%}. "
+      f"gradflow 2 x 1 / torch DDP-gloo 2 x 1: {two('samples_per_s') / t2('samples_per_s'):.2f}x.")
+
+# Ring all-reduce: 2(N-1)/N * bytes / bandwidth + 2(N-1) * hop latency.
+grad_bytes = 4 * (784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10)
+hop_us = 10.0  # one TCP message on a cluster Ethernet link (assumption, not measured here)
+compute_1 = one("step_us")  # a whole global batch of 128 on one rank
+print(f"\nCost model for the MLP's {grad_bytes / 1e6:.2f} MB of gradients per step: ring "
+      f"all-reduce 2(N-1)/N · bytes / bandwidth + 2(N-1) · {hop_us:.0f} µs per hop (assumed), "
+      f"against compute of {compute_1:.0f} µs per 128 samples on one rank (measured above):\n")
+print("| ranks | link | all-reduce µs | compute µs, 128 per rank (weak) | comm share | "
+      "compute µs, global 128 (strong) | comm share |")
+print("|---|---|---|---|---|---|---|")
+for n in (2, 8, 64):
+    for gbps in (10, 100):
+        bw = gbps * 1e9 / 8
+        t = 2 * (n - 1) / n * grad_bytes / bw * 1e6 + 2 * (n - 1) * hop_us
+        strong = compute_1 / n
+        print(f"| {n} | {gbps} Gb/s | {t:.0f} | {compute_1:.0f} | {t / (t + compute_1):.0%} | "
+              f"{strong:.0f} | {t / (t + strong):.0%} |")
