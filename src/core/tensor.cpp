@@ -14,10 +14,7 @@ Storage::~Storage() {
   if (data != inline_bytes) detail::free_buffer(data, nbytes);
 }
 
-TensorImpl& Tensor::impl() const {
-  GF_CHECK(impl_ != nullptr, "Tensor: operation on an undefined tensor");
-  return *impl_;
-}
+void Tensor::throw_undefined() { throw Error("Tensor: operation on an undefined tensor"); }
 
 Tensor empty(const Shape& shape, DType dtype) {
   // Every caller (readers included) gets the same guard: sizes whose product (of max(d, 1), as
