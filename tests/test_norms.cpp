@@ -1,7 +1,7 @@
-// layer_norm and group_norm (and their modules): PyTorch's values and gradients in float64 and
-// float32 (tests/reference/norms.json from norms.py), first principles, double backward through
-// the module, errors worded like torch's, printing and parameters like torch's. The op-table rows
-// (support/op_table.cpp) run gradcheck and gradgradcheck on them too.
+// layer_norm, group_norm and interpolate (and LayerNorm, GroupNorm, Upsample): PyTorch's values
+// and gradients in float64 and float32 (tests/reference/norms.json from norms.py), first
+// principles, double backward, errors worded like torch's, printing and parameters like torch's.
+// The op-table rows (support/op_table.cpp) run gradcheck and gradgradcheck on them too.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -32,7 +32,7 @@ test::OpFn norms_op(const nlohmann::json& c) {
   const std::string op = c.at("op");
   const nlohmann::json o = c.at("options");
   const bool affine = o.value("affine", false);
-  const double eps = o.at("eps");
+  const double eps = o.value("eps", 0.0);
   if (op == "layer_norm") {
     auto shape = o.at("normalized_shape").get<std::vector<int64_t>>();
     return [=](const test::Inputs& x) {
@@ -51,6 +51,28 @@ test::OpFn norms_op(const nlohmann::json& c) {
                                      .eps(eps));
     };
   }
+  if (op == "interpolate") {
+    F::InterpolateFuncOptions f;
+    if (o.contains("size")) {
+      const auto& v = o["size"];
+      f.size(v.is_number() ? std::vector<int64_t>{v.get<int64_t>()}
+                           : v.get<std::vector<int64_t>>());
+    }
+    if (o.contains("scale_factor")) {
+      const auto& v = o["scale_factor"];
+      f.scale_factor(v.is_number() ? std::vector<double>{v.get<double>()}
+                                   : v.get<std::vector<double>>());
+    }
+    const std::string mode = o.value("mode", "nearest");
+    for (auto m :
+         {F::InterpolateMode::Nearest, F::InterpolateMode::NearestExact, F::InterpolateMode::Linear,
+          F::InterpolateMode::Bilinear, F::InterpolateMode::Area})
+      if (mode == F::interpolate_mode_name(m)) f.mode(m);
+    if (o.contains("align_corners")) f.align_corners(o["align_corners"].get<bool>());
+    if (o.contains("recompute_scale_factor"))
+      f.recompute_scale_factor(o["recompute_scale_factor"].get<bool>());
+    return [=](const test::Inputs& x) { return F::interpolate(x[0], f); };
+  }
   throw std::runtime_error("norms.json: unknown op " + op);
 }
 
@@ -63,7 +85,11 @@ int check_cases(const std::string& op) {
     EXPECT_TRUE(test::check_reference(fn, c, f32 ? 1e-4 : 1e-10, f32 ? 2e-5 : 1e-12));
     test::Inputs xs;
     for (const auto& in : c["inputs"]) xs.push_back(test::json_tensor(in).requires_grad_());
-    EXPECT_EQ(fn(xs).grad_fn_name(), c.at("grad_fn").get<std::string>()) << c["name"];
+    // Python's F.interpolate calls the vector overloads (UpsampleNearest2DBackward1); libtorch's
+    // F::interpolate, like gradflow's, the plain ones (UpsampleNearest2DBackward0).
+    std::string want = c.at("grad_fn");
+    if (want.starts_with("Upsample") && want.ends_with("Backward1")) want.back() = '0';
+    EXPECT_EQ(fn(xs).grad_fn_name(), want) << c["name"];
     ++n;
   }
   return n;
@@ -73,6 +99,7 @@ int check_cases(const std::string& op) {
 
 TEST(LayerNorm, AgreesWithPyTorch) { EXPECT_EQ(check_cases("layer_norm"), 10); }
 TEST(GroupNorm, AgreesWithPyTorch) { EXPECT_EQ(check_cases("group_norm"), 10); }
+TEST(Interpolate, AgreesWithPyTorch) { EXPECT_EQ(check_cases("interpolate"), 36); }
 
 // First principles: the row [1, 2, 3] has mean 2 and variance 2/3, so y = (x − 2)/√(2/3 + eps);
 // [0, 3, 6] has mean 3 and variance 6: the same y.
@@ -249,4 +276,144 @@ TEST(NormModules, FusedAndCompositeBackwardAgree) {
   manual_seed(5);
   for (const Shape& shape : {Shape{2, 6, 3}, Shape{8, 6, 2048}})  // tiny; threaded (98k elements)
     check_fused_against_composite(shape);
+}
+
+// ---- interpolate ------------------------------------------------------------------------------
+
+namespace {
+F::InterpolateFuncOptions sized(std::vector<int64_t> size,
+                                F::InterpolateMode mode = F::InterpolateMode::Nearest) {
+  return F::InterpolateFuncOptions().size(std::move(size)).mode(mode);
+}
+}  // namespace
+
+// First principles: nearest ×2 repeats each pixel in a 2×2 block; bilinear with align_corners
+// on [0, 1] → 3 samples is [0, ½, 1] (the corners kept); its gradient of Σ y counts how much
+// weight each input gets.
+TEST(Interpolate, FirstPrinciples) {
+  Tensor x = tensor({1, 2, 3, 4}, {1, 1, 2, 2}, DType::Float64);
+  Tensor y = F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2}));
+  EXPECT_TRUE(
+      test::check_values(y, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, {1, 1, 4, 4}));
+  Tensor r = tensor({0, 1}, {1, 1, 2}, DType::Float64).requires_grad_();
+  Tensor z = F::interpolate(r, sized({3}, F::InterpolateMode::Linear).align_corners(true));
+  EXPECT_TRUE(test::check_values(z, {0, 0.5, 1}, {1, 1, 3}));
+  z.sum().backward();
+  EXPECT_TRUE(test::check_values(r.grad(), {1.5, 1.5}, {1, 1, 2}));
+}
+
+// The backward of the resampling is its adjoint spread, whose own derivative is the resampling:
+// under create_graph the gradient has a grad_fn, and the double backward reaches the input's
+// gradient output (gradgradcheck in the op table checks the numbers).
+TEST(Interpolate, DoubleBackwardGraph) {
+  Tensor x = randn({1, 2, 3, 3}, DType::Float64).requires_grad_();
+  Tensor y = F::interpolate(x, sized({5, 4}, F::InterpolateMode::Bilinear));
+  EXPECT_EQ(y.grad_fn_name(), "UpsampleBilinear2DBackward0");
+  Tensor g = randn({1, 2, 5, 4}, DType::Float64).requires_grad_();
+  Tensor gx = autograd::grad({y}, {x}, {g}, true, true)[0];
+  EXPECT_EQ(gx.grad_fn_name(), "UpsampleBilinear2DBackwardBackward0");
+  Tensor v = randn({1, 2, 3, 3}, DType::Float64);
+  Tensor gg = autograd::grad({(gx * v).sum()}, {g})[0];  // = interpolate(v)
+  EXPECT_TRUE(test::check_values(
+      gg, F::interpolate(v, sized({5, 4}, F::InterpolateMode::Bilinear)).tolist(), gg.sizes()));
+  Tensor n = F::interpolate(x, sized({6, 6}));
+  EXPECT_EQ(n.grad_fn_name(), "UpsampleNearest2DBackward0");
+  EXPECT_EQ(autograd::grad({n}, {x}, {ones_like(n)}, true, true)[0].grad_fn_name(), "");
+}
+
+TEST(Interpolate, BadInputIsNamed) {
+  Tensor x = zeros({1, 2, 3, 4});
+  EXPECT_EQ(error_of([&] {
+              F::interpolate(zeros({2, 3}), sized({4, 4}));
+            }),
+            "interpolate: Input Error: Only 3D, 4D and 5D input Tensors supported (got 2D) for "
+            "the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
+            "(got nearest)");
+  EXPECT_EQ(error_of([&] {
+              F::interpolate(zeros({1, 2, 3}), sized({4, 4}, F::InterpolateMode::Bilinear));
+            }),
+            "interpolate: Got 3D input, but bilinear mode needs 4D input");
+  EXPECT_EQ(error_of([&] { F::interpolate(x, sized({4}, F::InterpolateMode::Linear)); }),
+            "interpolate: Got 4D input, but linear mode needs 3D input");
+  EXPECT_EQ(error_of([&] {
+              F::interpolate(x, sized({4, 4, 4}));
+            }),
+            "interpolate: Input and output must have the same number of spatial dimensions, but "
+            "got input with spatial dimensions of [3, 4] and output size of [4, 4, 4]. Please "
+            "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
+            "...,oK) format.");
+  EXPECT_THAT(
+      error_of([&] {
+        F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2, 2, 2}));
+      }),
+      HasSubstr("Input and scale_factor must have the same number of spatial dimensions"));
+  EXPECT_EQ(error_of([&] { F::interpolate(x, F::InterpolateFuncOptions()); }),
+            "interpolate: either size or scale_factor should be defined");
+  EXPECT_EQ(error_of([&] {
+              F::interpolate(x, sized({4, 4}).scale_factor(std::vector<double>{2}));
+            }),
+            "interpolate: only one of size or scale_factor should be defined");
+  EXPECT_EQ(error_of([&] {
+              F::interpolate(x, sized({4, 4}).align_corners(true));
+            }),
+            "interpolate: align_corners option can only be set with the interpolating modes: "
+            "linear | bilinear | bicubic | trilinear");
+  EXPECT_THAT(error_of([&] {
+                F::interpolate(x, sized({0, 4}));
+              }),
+              HasSubstr("Input and output sizes should be greater than 0, but got input [3, 4] "
+                        "output [0, 4]"));
+  EXPECT_THAT(error_of([&] {
+                F::interpolate(x, sized({4, 4}, F::InterpolateMode::Bicubic));
+              }),
+              HasSubstr("interpolate: mode bicubic is not implemented in gradflow"));
+  EXPECT_THAT(error_of([&] {
+                F::interpolate(zeros({1, 2, 3}, DType::Int64), sized({4}));
+              }),
+              HasSubstr("expected a floating input, got torch.int64"));
+}
+
+TEST(Upsample, PrintsLikeTorchAndForwards) {
+  using nn::Upsample;
+  using nn::UpsampleOptions;
+  EXPECT_EQ(Upsample(UpsampleOptions().scale_factor(std::vector<double>{2})).repr(),
+            "Upsample(scale_factor=2.0, mode=nearest)");
+  EXPECT_EQ(Upsample(UpsampleOptions()
+                         .size(std::vector<int64_t>{4, 5})
+                         .mode(nn::UpsampleMode::Bilinear)
+                         .align_corners(true))
+                .repr(),
+            "Upsample(size=(4, 5), mode=bilinear)");
+  EXPECT_EQ(Upsample(UpsampleOptions().size(std::vector<int64_t>{4})).repr(),
+            "Upsample(size=4, mode=nearest)");
+  EXPECT_EQ(Upsample(UpsampleOptions().scale_factor(std::vector<double>{2, 3.5})).repr(),
+            "Upsample(scale_factor=(2.0, 3.5), mode=nearest)");
+  Upsample up(
+      UpsampleOptions().scale_factor(std::vector<double>{2}).mode(nn::UpsampleMode::Bilinear));
+  EXPECT_TRUE(up.named_parameters().empty());
+  Tensor x = randn({2, 3, 4, 5});
+  Tensor y = up(x);
+  EXPECT_EQ(y.sizes(), (Shape{2, 3, 8, 10}));
+  EXPECT_TRUE(test::check_values(y,
+                                 F::interpolate(x, F::InterpolateFuncOptions()
+                                                       .scale_factor(std::vector<double>{2})
+                                                       .mode(F::InterpolateMode::Bilinear))
+                                     .tolist(),
+                                 y.sizes()));
+}
+
+// Above the threading threshold planes are spread over threads: each plane must still be the
+// interpolation of that plane alone (forward and backward).
+TEST(Interpolate, ThreadedMatchesOnePlane) {
+  manual_seed(2);
+  Tensor x = randn({4, 8, 16, 16}, DType::Float64).requires_grad_();
+  auto opts = sized({32, 24}, F::InterpolateMode::Bilinear);
+  Tensor y = F::interpolate(x, opts);
+  Tensor g = randn(y.sizes(), DType::Float64);
+  y.backward(g);
+  Tensor x1 = x.detach()[3][5].reshape({1, 1, 16, 16}).requires_grad_();
+  Tensor y1 = F::interpolate(x1, opts);
+  y1.backward(g[3][5].reshape({1, 1, 32, 24}));
+  EXPECT_TRUE(test::check_values(y[3][5], y1.tolist(), {32, 24}));
+  EXPECT_TRUE(test::check_values(x.grad()[3][5], x1.grad().tolist(), {16, 16}));
 }

@@ -53,6 +53,7 @@
 #include "gradflow/nn/normalization.hpp"
 #include "gradflow/nn/pad.hpp"
 #include "gradflow/nn/pooling.hpp"
+#include "gradflow/nn/upsampling.hpp"
 #include "gradflow/nn/utils.hpp"
 #include "gradflow/models/alexnet.hpp"
 #include "gradflow/models/lenet5.hpp"

@@ -68,6 +68,30 @@ group_norm((3, 4), 2)                                           # [N, C]: no spa
 group_norm((1, 6, 2, 3), 1, affine=False)                       # one group: layer norm over C·H·W
 group_norm((2, 8, 4, 4), 8)                                     # instance norm
 
+
+def interpolate(x_shape, **o):
+    add("interpolate", lambda x: F.interpolate(x, **o), [uni(*x_shape)], **o)
+
+
+interpolate((1, 2, 3, 4), size=(5, 7))
+interpolate((2, 2, 3, 3), scale_factor=2.0)
+interpolate((1, 2, 3, 4), scale_factor=(1.5, 2.3))
+interpolate((1, 1, 5, 7), size=(2, 3))                          # nearest downsampling
+interpolate((1, 2, 4, 5), scale_factor=(0.7, 1.3), recompute_scale_factor=True)
+interpolate((2, 3, 4), scale_factor=2.5)                        # nearest 1d
+interpolate((1, 2, 3, 4), size=(5, 7), mode="nearest-exact")
+interpolate((1, 2, 3, 4), size=(5, 7), mode="bilinear")
+interpolate((1, 2, 3, 4), size=(5, 7), mode="bilinear", align_corners=True)
+interpolate((2, 2, 3, 3), scale_factor=2.0, mode="bilinear")
+interpolate((1, 2, 6, 5), scale_factor=(0.5, 1.5), mode="bilinear")
+interpolate((1, 2, 3, 4), scale_factor=1.7, mode="bilinear", align_corners=True)
+interpolate((1, 1, 3, 5), scale_factor=1.2, mode="bilinear")   # H: 3 -> 3 with scale 1/1.2
+interpolate((1, 2, 3, 4), scale_factor=1.7, mode="bilinear", recompute_scale_factor=True)
+interpolate((1, 2, 3, 4), size=(1, 6), mode="bilinear", align_corners=True)
+interpolate((2, 2, 4), size=7, mode="linear")
+interpolate((2, 2, 4), scale_factor=2.0, mode="linear", align_corners=True)
+interpolate((1, 2, 5, 7), size=(2, 3), mode="area")
+
 here = os.path.dirname(os.path.abspath(__file__))
 path = os.path.join(here, "norms.json")
 with open(path + ".tmp", "w") as f:

@@ -1152,6 +1152,52 @@ std::vector<OpInfo> rows() {
              return F::group_norm(x[0], F::GroupNormFuncOptions(3).eps(1e-3));
            }},
 
+      // ---- interpolate.cpp (PyTorch's F.interpolate records the vector overloads' nodes) ----
+      {.name = "interpolate_nearest",
+       .torch = "F.interpolate(x0, size=(3, 5))",
+       .grad_fn = "UpsampleNearest2DBackward0",
+       .shapes = {{1, 2, 2, 3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::interpolate(x[0],
+                                   F::InterpolateFuncOptions().size(std::vector<int64_t>{3, 5}));
+           },
+       .torch_grad_fn = "UpsampleNearest2DBackward1"},
+      {.name = "interpolate_bilinear",
+       .torch = "F.interpolate(x0, scale_factor=1.5, mode='bilinear')",
+       .grad_fn = "UpsampleBilinear2DBackward0",
+       .shapes = {{1, 2, 3, 3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::interpolate(x[0], F::InterpolateFuncOptions()
+                                             .scale_factor(std::vector<double>{1.5})
+                                             .mode(F::InterpolateMode::Bilinear));
+           },
+       .torch_grad_fn = "UpsampleBilinear2DBackward1"},
+      {.name = "interpolate_bilinear_align_corners",
+       .torch = "F.interpolate(x0, size=(4, 5), mode='bilinear', align_corners=True)",
+       .grad_fn = "UpsampleBilinear2DBackward0",
+       .shapes = {{2, 1, 3, 2}},
+       .fn =
+           [](const Inputs& x) {
+             return F::interpolate(x[0], F::InterpolateFuncOptions()
+                                             .size(std::vector<int64_t>{4, 5})
+                                             .mode(F::InterpolateMode::Bilinear)
+                                             .align_corners(true));
+           },
+       .torch_grad_fn = "UpsampleBilinear2DBackward1"},
+      {.name = "interpolate_linear",
+       .torch = "F.interpolate(x0, size=5, mode='linear')",
+       .grad_fn = "UpsampleLinear1DBackward0",
+       .shapes = {{1, 2, 3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::interpolate(x[0], F::InterpolateFuncOptions()
+                                             .size(std::vector<int64_t>{5})
+                                             .mode(F::InterpolateMode::Linear));
+           },
+       .torch_grad_fn = "UpsampleLinear1DBackward1"},
+
       // ---- losses ----
       {.name = "cross_entropy",
        .torch = "F.cross_entropy(x0, torch.tensor([0, 3, 1]))",

@@ -16,6 +16,7 @@
 #include "gradflow/nn/functional/conv.hpp"
 #include "gradflow/nn/functional/normalization.hpp"
 #include "gradflow/nn/functional/pool.hpp"
+#include "gradflow/nn/functional/upsampling.hpp"
 #include "gradflow/nn/reduction.hpp"
 #include "gradflow/ops.hpp"
 #include "gradflow/tensor.hpp"
