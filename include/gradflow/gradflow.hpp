@@ -47,6 +47,7 @@
 #include "gradflow/nn/conv.hpp"
 #include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/flatten.hpp"
+#include "gradflow/nn/batchnorm.hpp"
 #include "gradflow/nn/init.hpp"
 #include "gradflow/nn/linear.hpp"
 #include "gradflow/nn/module.hpp"

@@ -9,6 +9,7 @@
 #include "gradflow/nn/container.hpp"
 #include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/flatten.hpp"
+#include "gradflow/nn/functional/dropout.hpp"
 #include "gradflow/ops.hpp"
 #include "python_repr.hpp"
 
@@ -49,11 +50,56 @@ Tensor dropout(const Tensor& input, double p, bool training) {
   return input * mask;
 }
 
+namespace functional {
+
+Tensor dropout(const Tensor& input, const DropoutFuncOptions& o) {
+  return nn::dropout(input, o.p(), o.training());
+}
+
+// y = x · m / (1 − p) with one m ~ Bernoulli(1 − p) per (sample, channel), broadcast over the
+// channel's elements; dy/dx = m / (1 − p) (MulBackward0).
+Tensor dropout2d(const Tensor& input, const Dropout2dFuncOptions& o) {
+  const double p = o.p();
+  GF_CHECK(p >= 0 && p <= 1, "dropout2d: dropout probability has to be between 0 and 1, but got ",
+           p);
+  if (!o.training() || p == 0) return input;
+  GF_CHECK(input.dim() >= 2,
+           "dropout2d: Feature dropout requires at least 2 dimensions in the input, got ",
+           input.sizes());
+  GF_CHECK(is_floating(input.dtype()), "dropout2d: input must be floating, got ",
+           dtype_name(input.dtype()));
+  Shape mask_shape = Shape::filled(input.dim(), 1);
+  mask_shape[0] = input.size(0);
+  mask_shape[1] = input.size(1);
+  Tensor mask = empty(mask_shape, input.dtype());
+  Generator& g = default_generator();
+  const double keep = 1 - p, scale = p == 1 ? 0.0 : 1.0 / keep;
+  dispatch_floating(input.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* m = mask.data_ptr<T>();
+    for (int64_t i = 0, n = mask.numel(); i < n; ++i) m[i] = g.uniform() < keep ? T(scale) : T(0);
+  });
+  return input * mask;
+}
+
+}  // namespace functional
+
 Dropout::Dropout(double p) : Module("Dropout"), p_(p) {
   GF_CHECK(p >= 0 && p <= 1, "Dropout: probability has to be between 0 and 1, but got ", p);
 }
 Tensor Dropout::forward(const Tensor& input) { return dropout(input, p_, is_training()); }
 std::string Dropout::extra_repr() const { return "p=" + detail::python_float(p_) + ", inplace=False"; }
+
+Dropout2d::Dropout2d(double p) : Module("Dropout2d"), p_(p) {
+  GF_CHECK(p >= 0 && p <= 1, "Dropout2d: dropout probability has to be between 0 and 1, but got ",
+           p);
+}
+Tensor Dropout2d::forward(const Tensor& input) {
+  return functional::dropout2d(input, functional::Dropout2dFuncOptions(p_).training(is_training()));
+}
+std::string Dropout2d::extra_repr() const {
+  return "p=" + detail::python_float(p_) + ", inplace=False";
+}
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules)
     : Module("Sequential") {

@@ -26,6 +26,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Progress, loss_sum, correct, seen, seconds, h
 Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t num_classes,
                     int64_t batch_size) {
   NoGradGuard no_grad;
+  // eval() mode (Dropout off, BatchNorm on its running statistics), restored on the way out
+  struct EvalMode {
+    nn::Module& m;
+    bool was = m.is_training();
+    explicit EvalMode(nn::Module& module) : m(module) { m.eval(); }
+    ~EvalMode() { m.train(was); }
+  } eval_mode(model);
   metrics::ConfusionCounter counter(num_classes);
   double loss_sum = 0;
   const int64_t n = X.defined() ? X.size(0) : 0;

@@ -1239,6 +1239,30 @@ std::vector<OpInfo> rows() {
        .shapes = {{2, 3}, {2, 3}},
        .fn = [](const Inputs& x) { return F::binary_cross_entropy_with_logits(x[0], x[1]); },
        .domain = {0.05, 0.95}},
+
+      // ---- batch normalization (batch_norm.cpp) ----
+      {.name = "batch_norm_training",
+       .torch = "F.batch_norm(x0, None, None, x1, x2, training=True)",
+       .grad_fn = "NativeBatchNormBackward0",
+       .saved = {"input", "weight", "result1", "result2"},
+       .shapes = {{3, 3, 2}, {3}, {3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::batch_norm(
+                 x[0], {}, {}, F::BatchNormFuncOptions().weight(x[1]).bias(x[2]).training(true));
+           }},
+      {.name = "batch_norm_eval",
+       .torch = "F.batch_norm(x0, torch.full((3,), 0.2, dtype=torch.float64), torch.full((3,), "
+                "1.5, dtype=torch.float64), x1, x2, eps=0.001)",
+       .grad_fn = "NativeBatchNormBackward0",
+       .saved = {"input", "weight", "running_mean", "running_var"},
+       .shapes = {{2, 3, 2, 2}, {3}, {3}},
+       .fn =
+           [](const Inputs& x) {
+             return F::batch_norm(x[0], full({3}, 0.2, DType::Float64),
+                                  full({3}, 1.5, DType::Float64),
+                                  F::BatchNormFuncOptions().weight(x[1]).bias(x[2]).eps(1e-3));
+           }},
   };
 }
 

@@ -13,8 +13,10 @@
 #include <cstdint>
 
 #include "gradflow/nn/activation_options.hpp"
+#include "gradflow/nn/functional/batchnorm.hpp"
 #include "gradflow/nn/functional/conv.hpp"
 #include "gradflow/nn/functional/normalization.hpp"
+#include "gradflow/nn/functional/dropout.hpp"
 #include "gradflow/nn/functional/pool.hpp"
 #include "gradflow/nn/functional/upsampling.hpp"
 #include "gradflow/nn/reduction.hpp"
