@@ -16,6 +16,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "gradflow/tensor.hpp"
 
@@ -37,13 +38,13 @@ struct Slice {
 class TensorIndex {
  public:
   enum class Kind { Integer, Slice, None, Ellipsis, Tensor };
-  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}                 // NOLINT
-  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}                     // NOLINT
-  TensorIndex(Slice s) : kind_(Kind::Slice), slice_(s) {}                       // NOLINT
-  TensorIndex(std::nullopt_t) : kind_(Kind::None) {}                            // NOLINT
-  TensorIndex(EllipsisIndexType) : kind_(Kind::Ellipsis) {}                     // NOLINT
-  TensorIndex(const char* s);                                                   // NOLINT: "..."
-  TensorIndex(Tensor t) : kind_(Kind::Tensor), tensor_(std::move(t)) {}         // NOLINT
+  TensorIndex(int64_t i) : kind_(Kind::Integer), integer_(i) {}          // NOLINT
+  TensorIndex(int i) : kind_(Kind::Integer), integer_(i) {}              // NOLINT
+  TensorIndex(Slice s) : kind_(Kind::Slice), slice_(s) {}                // NOLINT
+  TensorIndex(std::nullopt_t) : kind_(Kind::None) {}                     // NOLINT
+  TensorIndex(EllipsisIndexType) : kind_(Kind::Ellipsis) {}              // NOLINT
+  TensorIndex(const char* s);                                            // NOLINT: "..."
+  TensorIndex(Tensor t) : kind_(Kind::Tensor), tensor_(std::move(t)) {}  // NOLINT
 
   Kind kind() const { return kind_; }
   int64_t integer() const { return integer_; }
@@ -58,3 +59,17 @@ class TensorIndex {
 };
 
 }  // namespace gf::indexing
+
+namespace gf {
+
+// x[indices] (IndexBackward0 for the advanced part; basic indices are views).
+Tensor index(const Tensor& x, const std::vector<indexing::TensorIndex>& indices);
+// self[indices] = values (accumulate: +=), in place; values broadcast to the indexed shape
+// (IndexPutBackward0: dL/dself = g with the written positions zeroed, dL/dvalues = g[indices]).
+Tensor& index_put_(Tensor& self, const std::vector<indexing::TensorIndex>& indices,
+                   const Tensor& values, bool accumulate = false);
+// The out-of-place form: a copy of self with the values put.
+Tensor index_put(const Tensor& self, const std::vector<indexing::TensorIndex>& indices,
+                 const Tensor& values, bool accumulate = false);
+
+}  // namespace gf

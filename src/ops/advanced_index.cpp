@@ -50,8 +50,8 @@ Plan make_plan(const Shape& vshape, const std::vector<Tensor>& adv) {
   for (std::size_t d = 0; d < adv.size(); ++d)
     if (adv[d].defined()) {
       p.dims.push_back(static_cast<int64_t>(d));
-      p.bshape = p.dims.size() == 1 ? adv[d].sizes()
-                                     : broadcast_shapes(p.bshape, adv[d].sizes(), "index");
+      p.bshape =
+          p.dims.size() == 1 ? adv[d].sizes() : broadcast_shapes(p.bshape, adv[d].sizes(), "index");
     }
   bool adjacent = p.dims.back() - p.dims.front() + 1 == static_cast<int64_t>(p.dims.size());
   p.at = adjacent ? p.dims.front() : 0;
@@ -224,8 +224,8 @@ void put_plan(const Tensor& v, const Plan& p, const Tensor& values, bool accumul
       rem /= p.lead[k];
     }
     Tensor dst = make_view(v, row_shape, row_strides, off);
-    Tensor src = make_view(vals, row_shape, contiguous_strides(row_shape),
-                           vals.storage_offset() + j * row);
+    Tensor src =
+        make_view(vals, row_shape, contiguous_strides(row_shape), vals.storage_offset() + j * row);
     write_strided(dst, src, accumulate);
   }
 }
@@ -246,9 +246,8 @@ Tensor index(const Tensor& x, const std::vector<TensorIndex>& indices) {
     NoGradGuard no_grad;
     out = gather_plan(a.view.detach(), *plan);
   }
-  autograd::record(out, "IndexBackward0", {a.view}, [plan](const Tensor& g) -> Grads {
-    return {scatter_add_plan(g, *plan)};
-  });
+  autograd::record(out, "IndexBackward0", {a.view},
+                   [plan](const Tensor& g) -> Grads { return {scatter_add_plan(g, *plan)}; });
   return out;
 }
 
@@ -258,8 +257,9 @@ Tensor index(const Tensor& x, const std::vector<TensorIndex>& indices) {
 Tensor& index_put_(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& values,
                    bool accumulate) {
   bool record = is_grad_enabled() && (self.requires_grad() || values.requires_grad());
-  GF_CHECK(!(record && self.is_leaf() && self.requires_grad()),
-           "index_put_: a leaf Variable that requires grad is being used in an in-place operation.");
+  GF_CHECK(
+      !(record && self.is_leaf() && self.requires_grad()),
+      "index_put_: a leaf Variable that requires grad is being used in an in-place operation.");
   GF_CHECK(values.dtype() == self.dtype() || values.dim() == 0 || !record,
            "index_put_: values of dtype ", dtype_name(values.dtype()),
            " do not match the tensor's dtype ", dtype_name(self.dtype()));
@@ -285,15 +285,23 @@ Tensor& index_put_(Tensor& self, const std::vector<TensorIndex>& indices, const 
     else
       write_strided(a.view, vals, accumulate);
   }
+  ++self.impl().storage->version;  // a backward that saved self before the write refuses it
   if (record) {
     std::vector<TensorIndex> idx = indices;
     // the edge to self's previous history is taken before self becomes the node's output
-    autograd::record(self, "IndexPutBackward0", {self, values}, {{"keep", keep}},
-                     [idx](const Backward& bw, const Tensor& keep) -> Grads {
-                       const Tensor& g = bw.grad();
-                       return {bw.needs(0) ? (keep.defined() ? g * keep : g) : Tensor(),
-                               bw.needs(1) ? index(g, idx) : Tensor()};
-                     });
+    if (accumulate)
+      autograd::record(
+          self, "IndexPutBackward0", {self, values}, [idx](const Backward& bw) -> Grads {
+            const Tensor& g = bw.grad();
+            return {bw.needs(0) ? g : Tensor(), bw.needs(1) ? index(g, idx) : Tensor()};
+          });
+    else
+      autograd::record(
+          self, "IndexPutBackward0", {self, values}, {{"keep", keep}},
+          [idx](const Backward& bw, const Tensor& keep) -> Grads {
+            const Tensor& g = bw.grad();
+            return {bw.needs(0) ? g * keep : Tensor(), bw.needs(1) ? index(g, idx) : Tensor()};
+          });
   }
   return self;
 }

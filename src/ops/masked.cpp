@@ -14,8 +14,10 @@ using autograd::Grads;
 namespace {
 
 void check_mask(const Tensor& mask, const char* op) {
-  GF_CHECK(mask.dtype() == DType::Bool, op, ": only supports boolean masks, but got mask with "
-           "dtype ", dtype_name(mask.dtype()));
+  GF_CHECK(mask.dtype() == DType::Bool, op,
+           ": only supports boolean masks, but got mask with "
+           "dtype ",
+           dtype_name(mask.dtype()));
 }
 
 }  // namespace
@@ -63,8 +65,10 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
 
 // A 0-d tensor value:  dL/dvalue = Σ g where mask
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
-  GF_CHECK(value.dim() == 0, "masked_fill: only supports a 0-dimensional value tensor, but got "
-           "tensor with ", value.dim(), " dimension(s)");
+  GF_CHECK(value.dim() == 0,
+           "masked_fill: only supports a 0-dimensional value tensor, but got "
+           "tensor with ",
+           value.dim(), " dimension(s)");
   check_mask(mask, "masked_fill");
   GF_CHECK(broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill") == x.sizes(),
            "masked_fill: the mask of shape ", mask.sizes(),
@@ -94,7 +98,7 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
   {
     NoGradGuard no_grad;
     out = x.dim() == 0 && shape.empty() ? reshape(index(reshape(x, {1}), {reshape(m, {1})}), {-1})
-                                         : index(expand(x, shape), {m});
+                                        : index(expand(x, shape), {m});
   }
   autograd::record(out, "MaskedSelectBackward0", {x}, {{"mask", m}},
                    [shape](const Tensor& g, const Tensor& m) -> Grads {
