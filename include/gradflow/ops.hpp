@@ -237,6 +237,14 @@ Tensor norm(const Tensor& x, double p = 2);
 Tensor norm(const Tensor& x, double p, int64_t dim, bool keepdim = false);
 Tensor norm(const Tensor& x, double p, const std::vector<int64_t>& dims, bool keepdim = false);
 
+// ---- median (src/ops/median.cpp) ----
+// The lower of the two middle values for an even count (torch); NaN anywhere gives NaN (along a
+// dim: the index of the row's first NaN); ties along a dim: the index in stable sorted order.
+// median(x): MedianBackward0, the gradient split evenly among the elements equal to the median;
+// median(x, dim): (values, indices), MedianBackward1, the gradient to the returned index.
+Tensor median(const Tensor& x);
+std::tuple<Tensor, Tensor> median(const Tensor& x, int64_t dim, bool keepdim = false);
+
 // ---- scans (src/ops/scan.cpp); integer inputs give Int64 ----
 Tensor cumsum(const Tensor& x, int64_t dim);
 Tensor cumprod(const Tensor& x, int64_t dim);  // exact gradient also with zeros in x
