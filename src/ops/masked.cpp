@@ -20,6 +20,14 @@ void check_mask(const Tensor& mask, const char* op) {
            dtype_name(mask.dtype()));
 }
 
+// masked_fill's mask: Bool, broadcastable to x's own shape.
+void check_fill_mask(const Tensor& x, const Tensor& mask) {
+  check_mask(mask, "masked_fill");
+  GF_CHECK(broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill") == x.sizes(),
+           "masked_fill: the mask of shape ", mask.sizes(),
+           " must be broadcastable to the input's shape ", x.sizes());
+}
+
 }  // namespace
 
 // Coordinates of the nonzero (true, NaN included) elements, row-major: Int64 [n, x.dim()].
@@ -47,10 +55,7 @@ Tensor nonzero(const Tensor& x) {
 
 // out = value where mask, x elsewhere:  dL/dx = where(mask, 0, g)
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
-  check_mask(mask, "masked_fill");
-  GF_CHECK(broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill") == x.sizes(),
-           "masked_fill: the mask of shape ", mask.sizes(),
-           " must be broadcastable to the input's shape ", x.sizes());
+  check_fill_mask(x, mask);
   Tensor out;
   {
     NoGradGuard no_grad;
@@ -69,10 +74,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
            "masked_fill: only supports a 0-dimensional value tensor, but got "
            "tensor with ",
            value.dim(), " dimension(s)");
-  check_mask(mask, "masked_fill");
-  GF_CHECK(broadcast_shapes(x.sizes(), mask.sizes(), "masked_fill") == x.sizes(),
-           "masked_fill: the mask of shape ", mask.sizes(),
-           " must be broadcastable to the input's shape ", x.sizes());
+  check_fill_mask(x, mask);
   Tensor out;
   {
     NoGradGuard no_grad;
