@@ -38,6 +38,7 @@
 #include "gradflow/data/idx.hpp"
 #include "gradflow/data/preprocessing.hpp"
 #include "gradflow/data/synthetic.hpp"
+#include "gradflow/indexing.hpp"
 #include "gradflow/io/atomic_file.hpp"
 #include "gradflow/io/safetensors.hpp"
 #include "gradflow/metrics.hpp"

@@ -237,6 +237,14 @@ Tensor norm(const Tensor& x, double p = 2);
 Tensor norm(const Tensor& x, double p, int64_t dim, bool keepdim = false);
 Tensor norm(const Tensor& x, double p, const std::vector<int64_t>& dims, bool keepdim = false);
 
+// ---- median (src/ops/median.cpp) ----
+// The lower of the two middle values for an even count (torch); NaN anywhere gives NaN (along a
+// dim: the index of the row's first NaN); ties along a dim: the index in stable sorted order.
+// median(x): MedianBackward0, the gradient split evenly among the elements equal to the median;
+// median(x, dim): (values, indices), MedianBackward1, the gradient to the returned index.
+Tensor median(const Tensor& x);
+std::tuple<Tensor, Tensor> median(const Tensor& x, int64_t dim, bool keepdim = false);
+
 // ---- scans (src/ops/scan.cpp); integer inputs give Int64 ----
 Tensor cumsum(const Tensor& x, int64_t dim);
 Tensor cumprod(const Tensor& x, int64_t dim);  // exact gradient also with zeros in x
@@ -309,6 +317,24 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
+
+// ---- masks (src/ops/masked.cpp; x.index({...}) / index_put_: gradflow/indexing.hpp) ----
+// Masks are Bool and broadcast against x (masked_fill: to x's shape). masked_fill puts value
+// where mask (dL/dx = g where not mask; a 0-d tensor value gets Σ g where mask:
+// MaskedFillBackward0 / MaskedFillBackward1); masked_select gives the selected elements as 1-D
+// (MaskedSelectBackward0); nonzero gives Int64 [n, x.dim()] coordinates, row-major (NaN counts
+// as nonzero). any / all (not differentiable) reduce over all dims, a dim or a list of dims and
+// return Bool (UInt8 for UInt8 input, as torch).
+Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
+Tensor masked_select(const Tensor& x, const Tensor& mask);
+Tensor nonzero(const Tensor& x);
+Tensor any(const Tensor& x);
+Tensor any(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+Tensor all(const Tensor& x);
+Tensor all(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor all(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
 
 // ---- linear algebra (src/ops/matmul.cpp) ----
 // Both operands must have the same dtype (no promotion); matmul follows torch.matmul (a 1-D

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace gf {
 
 namespace autograd {
 struct Node;
+}
+namespace indexing {
+class TensorIndex;  // include/gradflow/indexing.hpp
 }
 
 // A reference-counted buffer from the caching allocator (buffers are reused step to step).
@@ -167,6 +171,11 @@ class Tensor {
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor operator[](int64_t i) const;  // select along dim 0
   Tensor repeat(const std::vector<int64_t>& repeats) const;  // src/ops/shape_ops.cpp
+  // PyTorch's x[...] and x[...] = v (include/gradflow/indexing.hpp, src/ops/advanced_index.cpp)
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& values,
+                     bool accumulate = false);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, double value);
 
   // Throws gf::Error on an undefined tensor. Inline: every accessor goes through it (4% of the
   // chain benchmark's instructions as an out-of-line call).

@@ -1,6 +1,8 @@
 // The rows of the op table (op_table.hpp says how to add one). Grouped like ops.hpp.
 #include "support/op_table.hpp"
 
+#include <gradflow/indexing.hpp>
+
 #include <sstream>
 
 namespace gf::test {
@@ -14,6 +16,8 @@ OpFn un(Un f) {
   return [f](const Inputs& x) { return f(x[0]); };
 }
 Tensor ids(std::initializer_list<double> v, const Shape& s) { return tensor(v, s, DType::Int64); }
+// The Bool mask of the indexing rows.
+Tensor mask34() { return tensor({1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0}, {3, 4}, DType::Bool); }
 // The pieces of split / chunk scaled by 1, 2, 3, ... and joined again: one tensor to compare.
 Tensor scaled_cat(const std::vector<Tensor>& pieces, int64_t dim) {
   std::vector<Tensor> s;
@@ -1093,6 +1097,76 @@ std::vector<OpInfo> rows() {
            [](const Inputs& x) {
              return scatter_add(x[0], 1, ids({0, 2, 3, 1, 1, 1}, {3, 2}), x[1]);
            }},
+      {.name = "median",
+       .torch = "x0.median()",
+       .grad_fn = "MedianBackward0",
+       .saved = {"self", "result"},
+       .shapes = {{3, 3}},
+       .fn = [](const Inputs& x) { return median(x[0]); }},
+      {.name = "median_dim",
+       .torch = "x0.median(1)[0]",
+       .grad_fn = "MedianBackward1",
+       .saved = {"indices"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return std::get<0>(median(x[0], 1)); }},
+      {.name = "median_dim_keepdim",
+       .torch = "x0.median(0, keepdim=True)[0]",
+       .grad_fn = "MedianBackward1",
+       .saved = {"indices"},
+       .shapes = {{3, 2, 2}},
+       .fn = [](const Inputs& x) { return std::get<0>(median(x[0], 0, true)); }},
+      // ---- advanced indexing and masks (advanced_index.cpp, masked.cpp) ----
+      {.name = "index_repeated",
+       .torch = "x0[torch.tensor([2, 0, 2, -1])]",
+       .grad_fn = "IndexBackward0",
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return x[0].index({ids({2, 0, 2, -1}, {4})}); }},
+      {.name = "index_broadcast_nonadjacent",
+       .torch = "x0[torch.tensor([[1], [0]]), :, torch.tensor([3, 2, 0])]",
+       .grad_fn = "IndexBackward0",
+       .shapes = {{2, 3, 4}},
+       .fn =
+           [](const Inputs& x) {
+             using indexing::Slice;
+             return x[0].index({ids({1, 0}, {2, 1}), Slice(), ids({3, 2, 0}, {3})});
+           }},
+      {.name = "index_mask",
+       .torch = "x0[torch.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]).bool()]",
+       .grad_fn = "IndexBackward0",
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return x[0].index({mask34()}); }},
+      {.name = "index_put",
+       .torch = "x0.index_put((torch.tensor([2, 0]),), x1)",
+       .grad_fn = "IndexPutBackward0",
+       .saved = {"keep"},
+       .shapes = {{3, 4}, {2, 4}},
+       .fn = [](const Inputs& x) { return index_put(x[0], {ids({2, 0}, {2})}, x[1]); }},
+      {.name = "index_put_accumulate",
+       .torch = "x0.index_put((torch.tensor([2, 0, 2, -1]),), x1, accumulate=True)",
+       .grad_fn = "IndexPutBackward0",
+       .shapes = {{3, 4}, {4}},
+       .fn =
+           [](const Inputs& x) {
+             return index_put(x[0], {ids({2, 0, 2, -1}, {4})}, x[1], true);
+           }},
+      {.name = "masked_fill",
+       .torch = "x0.masked_fill(torch.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]).bool(), -1.0)",
+       .grad_fn = "MaskedFillBackward0",
+       .saved = {"mask"},
+       .shapes = {{3, 4}},
+       .fn = [](const Inputs& x) { return masked_fill(x[0], mask34(), -1.0); }},
+      {.name = "masked_fill_tensor",
+       .torch = "x0.masked_fill(torch.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]).bool(), x1)",
+       .grad_fn = "MaskedFillBackward1",
+       .saved = {"mask"},
+       .shapes = {{3, 4}, {}},
+       .fn = [](const Inputs& x) { return masked_fill(x[0], mask34(), x[1]); }},
+      {.name = "masked_select_broadcast",
+       .torch = "torch.masked_select(x0, torch.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]).bool())",
+       .grad_fn = "MaskedSelectBackward0",
+       .saved = {"mask"},
+       .shapes = {{4}},
+       .fn = [](const Inputs& x) { return masked_select(x[0], mask34()); }},
       {.name = "matmul_4d_broadcast",
        .torch = "torch.matmul(x0, x1)",
        .grad_fn = "ViewBackward0",
