@@ -149,7 +149,26 @@ Tensor single_input(py::handle inputs, const char* op) {
   return ts[0];
 }
 
+thread_local unsigned t_nodes_since_check = 0;
+
+void check_signals_hook(const Node&, const std::vector<Tensor>&, const std::vector<Tensor>&) {
+  if (++t_nodes_since_check < 256) return;
+  t_nodes_since_check = 0;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
 }  // namespace
+
+InterruptibleBackward::InterruptibleBackward() {
+  if (gf::autograd::trace_hook() == nullptr) {
+    gf::autograd::set_trace_hook(&check_signals_hook);
+    installed_ = true;
+  }
+}
+InterruptibleBackward::~InterruptibleBackward() {
+  if (installed_) gf::autograd::set_trace_hook(nullptr);
+}
 
 void init_autograd(py::module_& m) {
   py::module_ ag = m.def_submodule("autograd", "reverse-mode differentiation");
@@ -211,6 +230,7 @@ void init_autograd(py::module_& m) {
             grad_outputs.is_none() ? std::vector<Tensor>{} : tensors_of(grad_outputs);
         std::vector<Tensor> grads;
         {
+          InterruptibleBackward interruptible;
           py::gil_scoped_release release;
           grads = gf::autograd::grad(outs, ins, gouts, retain_graph.value_or(create_graph),
                                      create_graph, allow_unused);
@@ -227,6 +247,7 @@ void init_autograd(py::module_& m) {
         auto outs = tensors_of(tensors);
         std::vector<Tensor> gouts =
             grad_tensors.is_none() ? std::vector<Tensor>{} : tensors_of(grad_tensors);
+        InterruptibleBackward interruptible;
         py::gil_scoped_release release;
         gf::autograd::backward(outs, gouts, retain_graph.value_or(create_graph), create_graph);
       },

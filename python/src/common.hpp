@@ -59,6 +59,19 @@ struct MaybeRelease {
  private:
   PyThreadState* state_ = nullptr;
 };
+// While alive (around a backward pass that runs without the GIL), Ctrl-C stops the pass: every
+// 256 graph nodes the engine's per-node hook takes the GIL and runs Python's signal handlers, and
+// a KeyboardInterrupt propagates out of backward. Only when no other hook (viz's trace) is set.
+struct InterruptibleBackward {
+  InterruptibleBackward();
+  ~InterruptibleBackward();
+  InterruptibleBackward(const InterruptibleBackward&) = delete;
+  InterruptibleBackward& operator=(const InterruptibleBackward&) = delete;
+
+ private:
+  bool installed_ = false;
+};
+
 // Work above this many multiply-adds or elements releases the GIL.
 inline constexpr int64_t kHeavyWork = 1 << 15;
 

@@ -465,6 +465,7 @@ void init_tensor(py::module_& m) {
           "backward",
           [](const Tensor& t, std::optional<Tensor> gradient, std::optional<bool> retain_graph,
              bool create_graph) {
+            InterruptibleBackward interruptible;
             py::gil_scoped_release release;
             t.backward(gradient.value_or(Tensor()), retain_graph.value_or(create_graph),
                        create_graph);
