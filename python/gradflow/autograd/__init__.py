@@ -6,26 +6,27 @@ from .._gradflow.autograd import (  # noqa: F401
 from . import functional  # noqa: F401
 
 
+def _check(run, what, func, inputs, eps, atol, rtol, raise_exception):
+    if isinstance(inputs, _C.Tensor):
+        inputs = (inputs,)
+    result = run(func, tuple(inputs), eps, atol, rtol)
+    if not result.ok and raise_exception:
+        raise RuntimeError(what + result.report)
+    return result.ok
+
+
 def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """Autograd's gradient of func against central differences for every input element.
 
     Returns True, or raises RuntimeError with the worst element (raise_exception=False: False)."""
-    if isinstance(inputs, _C.Tensor):
-        inputs = (inputs,)
-    result = _C.autograd._gradcheck(func, tuple(inputs), eps, atol, rtol)
-    if not result.ok and raise_exception:
-        raise RuntimeError("Jacobian mismatch for output 0 with respect to input: " + result.report)
-    return result.ok
+    return _check(_C.autograd._gradcheck, "Jacobian mismatch for output 0 with respect to input: ",
+                  func, inputs, eps, atol, rtol, raise_exception)
 
 
 def gradgradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """The same check for second derivatives."""
-    if isinstance(inputs, _C.Tensor):
-        inputs = (inputs,)
-    result = _C.autograd._gradgradcheck(func, tuple(inputs), eps, atol, rtol)
-    if not result.ok and raise_exception:
-        raise RuntimeError("Gradgradcheck mismatch: " + result.report)
-    return result.ok
+    return _check(_C.autograd._gradgradcheck, "Gradgradcheck mismatch: ", func, inputs, eps, atol,
+                  rtol, raise_exception)
 
 
 class Function:
