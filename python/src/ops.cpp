@@ -156,7 +156,13 @@ void init_ops(py::module_& m) {
         return dim ? gf::argmin(x, *dim, keepdim) : gf::argmin(x);
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  def_op(m, cls, "logsumexp", &gf::logsumexp, py::arg("dim"), py::arg("keepdim") = false);
+  def_op(
+      m, cls, "logsumexp",
+      [](const Tensor& x, py::handle dim, bool keepdim) {
+        if (py::isinstance<py::int_>(dim)) return gf::logsumexp(x, dim.cast<int64_t>(), keepdim);
+        return gf::logsumexp(x, to_shape(dim).vec(), keepdim);
+      },
+      py::arg("dim"), py::arg("keepdim") = false);
 
   // ---- shape and views ----
   def_op(m, cls, "transpose", &gf::transpose, py::arg("dim0"), py::arg("dim1"));
