@@ -75,10 +75,23 @@ struct InterruptibleBackward {
 // Work above this many multiply-adds or elements releases the GIL.
 inline constexpr int64_t kHeavyWork = 1 << 15;
 
+// Binds f(const Tensor& input, ...) as gradflow.<name>(input, ...) and Tensor.<name>(...).
+template <class F, class... Extra>
+void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F f, const Extra&... extra) {
+  m.def(name, f, py::arg("input"), extra...);
+  cls.def(name, f, extra...);
+}
+
+// A module's registered parameter as a gradflow.nn.Parameter (the same tensor), None if
+// undefined.
+py::object as_parameter(const Tensor& t);
+
 void init_tensor(py::module_& m);
 void init_ops(py::module_& m);
+void init_ops_breadth(py::module_& m);
 void init_autograd(py::module_& m);
 void init_nn(py::module_& m);
+void init_nn_conv(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);
 void init_io(py::module_& m);

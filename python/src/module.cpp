@@ -7,7 +7,8 @@
 namespace gfpy {
 
 const std::vector<DType>& all_dtypes() {
-  static const std::vector<DType> dtypes = {DType::Float32, DType::Float64, DType::Int64};
+  static const std::vector<DType> dtypes = {DType::Bool,  DType::UInt8,   DType::Int32,
+                                            DType::Int64, DType::Float32, DType::Float64};
   return dtypes;
 }
 
@@ -20,8 +21,9 @@ DType dtype_from_numpy(const py::dtype& dtype) {
   std::string name = py::str(static_cast<const py::handle&>(dtype));
   for (DType d : all_dtypes())
     if (numpy_name(d) == name) return d;
-  throw gf::Error("from_numpy: can't convert np.ndarray of type numpy." + name +
-                  ". The only supported types are: float64, float32, int64.");
+  throw gf::Error(
+      "from_numpy: can't convert np.ndarray of type numpy." + name +
+      ". The only supported types are: float64, float32, int64, int32, uint8, and bool.");
 }
 
 namespace {
@@ -56,12 +58,17 @@ PYBIND11_MODULE(_gradflow, m) {
   });
 
   py::enum_<DType>(m, "dtype")
+      .value("bool", DType::Bool)
+      .value("uint8", DType::UInt8)
+      .value("int32", DType::Int32)
+      .value("int64", DType::Int64)
       .value("float32", DType::Float32)
       .value("float64", DType::Float64)
-      .value("int64", DType::Int64)
       .def("__repr__", [](DType d) { return "gradflow." + numpy_name(d); })
       .def("__str__", [](DType d) { return "gradflow." + numpy_name(d); })
       .def_property_readonly("is_floating_point", [](DType d) { return gf::is_floating(d); })
+      .def_property_readonly("is_signed",
+                             [](DType d) { return d != DType::Bool && d != DType::UInt8; })
       .def_property_readonly("itemsize", [](DType d) { return gf::element_size(d); })
       .def("__reduce__", [](DType d) {
         return py::make_tuple(py::module_::import("gradflow").attr("_dtype_by_name"),
@@ -82,8 +89,10 @@ PYBIND11_MODULE(_gradflow, m) {
 
   init_tensor(m);
   init_ops(m);
+  init_ops_breadth(m);
   init_autograd(m);
   init_nn(m);
+  init_nn_conv(m);
   init_optim(m);
   init_data(m);
   init_io(m);

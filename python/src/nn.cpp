@@ -49,13 +49,6 @@ gf::nn::init::FanMode fan_mode_of(const std::string& m) {
   throw py::value_error("Mode " + m + " not supported, please use one of fan_in, fan_out");
 }
 
-// A registered parameter as a gradflow.nn.Parameter (the same tensor: grads and in-place updates
-// are shared), like torch's module.weight.
-py::object as_parameter(const Tensor& t) {
-  if (!t.defined()) return py::none();
-  if (!g_parameter_class) return py::cast(t);
-  return g_parameter_class.attr("_wrap")(t);
-}
 py::list parameter_list(const std::vector<Tensor>& ts) {
   py::list out;
   for (const Tensor& t : ts) out.append(as_parameter(t));
@@ -122,6 +115,14 @@ template <class M>
 using ModuleClass = py::class_<M, Module, std::shared_ptr<M>>;
 
 }  // namespace
+
+// A registered parameter as a gradflow.nn.Parameter (the same tensor: grads and in-place updates
+// are shared), like torch's module.weight.
+py::object as_parameter(const Tensor& t) {
+  if (!t.defined()) return py::none();
+  if (!g_parameter_class) return py::cast(t);
+  return g_parameter_class.attr("_wrap")(t);
+}
 
 void init_nn(py::module_& m) {
   py::module_ nn = m.def_submodule("nn", "neural network layers");

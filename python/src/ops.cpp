@@ -6,13 +6,6 @@ namespace gfpy {
 
 namespace {
 
-// Binds f(const Tensor& input, ...) as gradflow.<name>(input, ...) and Tensor.<name>(...).
-template <class F, class... Extra>
-void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F f, const Extra&... extra) {
-  m.def(name, f, py::arg("input"), extra...);
-  cls.def(name, f, extra...);
-}
-
 py::object values_indices(const char* kind, const Tensor& values, const Tensor& indices) {
   py::object tuple = py::module_::import("gradflow").attr("_return_types").attr(kind);
   return tuple(values, indices);
@@ -105,16 +98,21 @@ void init_ops(py::module_& m) {
       py::arg("other"));
 
   // ---- reductions ----
+  // dim: None (all), an int, or a tuple of ints (one pass over several dims), like torch.
   def_op(
       m, cls, "sum",
-      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-        return dim ? gf::sum(x, *dim, keepdim) : gf::sum(x);
+      [](const Tensor& x, py::handle dim, bool keepdim) {
+        if (dim.is_none()) return keepdim ? gf::sum(x, std::vector<int64_t>{}, true) : gf::sum(x);
+        if (py::isinstance<py::int_>(dim)) return gf::sum(x, dim.cast<int64_t>(), keepdim);
+        return gf::sum(x, to_shape(dim).vec(), keepdim);
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false);
   def_op(
       m, cls, "mean",
-      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-        return dim ? gf::mean(x, *dim, keepdim) : gf::mean(x);
+      [](const Tensor& x, py::handle dim, bool keepdim) {
+        if (dim.is_none()) return keepdim ? gf::mean(x, std::vector<int64_t>{}, true) : gf::mean(x);
+        if (py::isinstance<py::int_>(dim)) return gf::mean(x, dim.cast<int64_t>(), keepdim);
+        return gf::mean(x, to_shape(dim).vec(), keepdim);
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false);
   // torch.max(x) is the value; torch.max(x, dim) is (values, indices); torch.max(x, y) maximum.
@@ -136,14 +134,21 @@ void init_ops(py::module_& m) {
         return values_indices("min", gf::min(x, d, keepdim), gf::argmin(x, d, keepdim));
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  // amax/amin split the gradient among ties (AmaxBackward0), unlike max/min along a dim.
   def_op(
       m, cls, "amax",
-      [](const Tensor& x, int64_t dim, bool keepdim) { return gf::max(x, dim, keepdim); },
-      py::arg("dim"), py::arg("keepdim") = false);
+      [](const Tensor& x, py::handle dim, bool keepdim) {
+        if (py::isinstance<py::int_>(dim)) return gf::amax(x, dim.cast<int64_t>(), keepdim);
+        return gf::amax(x, to_shape(dim).vec(), keepdim);
+      },
+      py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   def_op(
       m, cls, "amin",
-      [](const Tensor& x, int64_t dim, bool keepdim) { return gf::min(x, dim, keepdim); },
-      py::arg("dim"), py::arg("keepdim") = false);
+      [](const Tensor& x, py::handle dim, bool keepdim) {
+        if (py::isinstance<py::int_>(dim)) return gf::amin(x, dim.cast<int64_t>(), keepdim);
+        return gf::amin(x, to_shape(dim).vec(), keepdim);
+      },
+      py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   def_op(
       m, cls, "argmax",
       [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) {

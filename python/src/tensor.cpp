@@ -16,14 +16,19 @@ bool is_integral_number(py::handle obj) {
 }
 
 // Nested Python lists of a tensor's values (ints for integer dtypes), like torch's tolist().
+// A value as the Python number torch's item() gives: bool, int or float by dtype.
+py::object python_number(double v, DType dtype) {
+  if (dtype == DType::Bool) return py::bool_(v != 0);
+  if (!gf::is_floating(dtype)) return py::int_(static_cast<int64_t>(v));
+  return py::float_(v);
+}
+
+// Nested Python lists of a tensor's values, like torch's tolist().
 py::object nested_list(const std::vector<double>& values, const Shape& shape, std::size_t d,
-                       int64_t& pos, bool integral) {
-  if (d == shape.size()) {
-    double v = values[pos++];
-    return integral ? py::object(py::int_(static_cast<int64_t>(v))) : py::object(py::float_(v));
-  }
+                       int64_t& pos, DType dtype) {
+  if (d == shape.size()) return python_number(values[pos++], dtype);
   py::list out(shape[d]);
-  for (int64_t i = 0; i < shape[d]; ++i) out[i] = nested_list(values, shape, d + 1, pos, integral);
+  for (int64_t i = 0; i < shape[d]; ++i) out[i] = nested_list(values, shape, d + 1, pos, dtype);
   return out;
 }
 
@@ -129,20 +134,12 @@ void set_item(Tensor& self, py::handle key, py::handle value) {
   }
 }
 
-// ---- in-place arithmetic: a -= b ---------------------------------------------------------------
-// Outside autograd (no_grad, or nothing requires grad) the result is written into a's storage,
-// as torch's sub_; a leaf that requires grad refuses, with torch's message.
+// ---- in-place arithmetic: a -= b is a.sub_(b) (recorded by autograd; a leaf that requires
+// grad refuses, with torch's message); the Python object stays the same ----
 template <class F>
-Tensor inplace(Tensor& self, py::handle other, F op) {
-  Tensor rhs = operand(other, self);
-  bool recorded = gf::is_grad_enabled() && (self.requires_grad() || rhs.requires_grad());
-  if (recorded && self.is_leaf())
-    throw gf::Error("a leaf Variable that requires grad is being used in an in-place operation.");
-  if (recorded) return op(self, rhs);  // history continues out of place
-  Tensor result = op(self, rhs);
-  GF_CHECK(result.sizes() == self.sizes(), "output with shape ", self.sizes().str(),
-           " doesn't match the broadcast shape ", result.sizes().str());
-  self.copy_(result);
+py::object inplace(py::object self, py::handle other, F op) {
+  Tensor& t = self.cast<Tensor&>();
+  op(t, operand(other, t));
   return self;
 }
 
@@ -231,7 +228,9 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   }
   if (PyFloat_Check(data.ptr()))
     return gf::scalar_tensor(data.cast<double>(), dtype.value_or(gf::default_dtype()));
-  if (PyLong_Check(data.ptr()) && !PyBool_Check(data.ptr()))
+  if (PyBool_Check(data.ptr()))
+    return gf::scalar_tensor(data.ptr() == Py_True ? 1 : 0, dtype.value_or(DType::Bool));
+  if (PyLong_Check(data.ptr()))
     return gf::scalar_tensor(data.cast<double>(), dtype.value_or(DType::Int64));
   py::module_ np = py::module_::import("numpy");
   bool was_array = py::isinstance<py::array>(data);
@@ -242,8 +241,10 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     target = *dtype;
   else if (kind == "f")
     target = was_array ? dtype_from_numpy(a.dtype()) : gf::default_dtype();
-  else if (kind == "i" || kind == "u" || kind == "b")
-    target = DType::Int64;
+  else if (kind == "b")
+    target = DType::Bool;
+  else if (kind == "i" || kind == "u")  // an array keeps int32 / uint8; lists give int64
+    target = was_array ? dtype_from_numpy(a.dtype()) : DType::Int64;
   else
     throw py::type_error("tensor: can't convert data of numpy type " +
                          std::string(py::str(a.dtype())));
@@ -258,7 +259,9 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
 Tensor operand(py::handle obj, const Tensor& like) {
   if (py::isinstance<Tensor>(obj)) return obj.cast<Tensor>();
   DType dt = like.dtype();
+  if (PyBool_Check(obj.ptr())) return gf::scalar_tensor(obj.ptr() == Py_True ? 1 : 0, DType::Bool);
   if (!gf::is_floating(dt) && !is_integral_number(obj)) dt = gf::default_dtype();
+  if (dt == DType::Bool) dt = DType::Int64;  // bool tensor + 2 is int64, as in torch
   if (PyFloat_Check(obj.ptr()) || PyLong_Check(obj.ptr()))
     return gf::scalar_tensor(obj.cast<double>(), dt);
   return tensor_from_data(obj, std::nullopt);
@@ -301,9 +304,9 @@ void init_tensor(py::module_& m) {
       shape.push_back(impl.sizes[i]);
       strides.push_back(impl.strides[i] * item);
     }
-    std::string format = t.dtype() == DType::Float32   ? py::format_descriptor<float>::format()
-                         : t.dtype() == DType::Float64 ? py::format_descriptor<double>::format()
-                                                       : py::format_descriptor<int64_t>::format();
+    std::string format = gf::dispatch(t.dtype(), [](auto tag) {
+      return std::string(py::format_descriptor<decltype(tag)>::format());
+    });
     return py::buffer_info(static_cast<char*>(impl.storage->data) + impl.offset * item, item,
                            format, static_cast<py::ssize_t>(shape.size()), shape, strides);
   });
@@ -348,15 +351,11 @@ void init_tensor(py::module_& m) {
       });
 
   // ---- values ----
-  cls.def("item",
-          [](const Tensor& t) -> py::object {
-            if (!gf::is_floating(t.dtype())) return py::int_(static_cast<int64_t>(t.item()));
-            return py::float_(t.item());
-          })
+  cls.def("item", [](const Tensor& t) { return python_number(t.item(), t.dtype()); })
       .def("tolist",
            [](const Tensor& t) {
              int64_t pos = 0;
-             return nested_list(t.tolist(), t.sizes(), 0, pos, !gf::is_floating(t.dtype()));
+             return nested_list(t.tolist(), t.sizes(), 0, pos, t.dtype());
            })
       .def("numpy",
            [](const Tensor& t) {
@@ -404,6 +403,9 @@ void init_tensor(py::module_& m) {
       .def("float", [](const Tensor& t) { return t.to(DType::Float32); })
       .def("double", [](const Tensor& t) { return t.to(DType::Float64); })
       .def("long", [](const Tensor& t) { return t.to(DType::Int64); })
+      .def("int", [](const Tensor& t) { return t.to(DType::Int32); })
+      .def("byte", [](const Tensor& t) { return t.to(DType::UInt8); })
+      .def("bool", [](const Tensor& t) { return t.to(DType::Bool); })
       .def("cpu", [](const Tensor& t) { return t; })
       .def("contiguous", &Tensor::contiguous)
       .def("clone", &Tensor::clone)
@@ -540,19 +542,19 @@ void init_tensor(py::module_& m) {
           "__rmatmul__", [](const Tensor& a, const Tensor& b) { return gf::matmul(b, a); },
           py::is_operator());
   cls.def("__iadd__",
-          [](Tensor& a, py::handle b) {
-            return inplace(a, b, [](const Tensor& x, const Tensor& y) { return x + y; });
+          [](py::object a, py::handle b) {
+            return inplace(a, b, [](Tensor& x, const Tensor& y) { x.add_(y); });
           })
       .def("__isub__",
-           [](Tensor& a, py::handle b) {
-             return inplace(a, b, [](const Tensor& x, const Tensor& y) { return x - y; });
+           [](py::object a, py::handle b) {
+             return inplace(a, b, [](Tensor& x, const Tensor& y) { x.sub_(y); });
            })
       .def("__imul__",
-           [](Tensor& a, py::handle b) {
-             return inplace(a, b, [](const Tensor& x, const Tensor& y) { return x * y; });
+           [](py::object a, py::handle b) {
+             return inplace(a, b, [](Tensor& x, const Tensor& y) { x.mul_(y); });
            })
-      .def("__itruediv__", [](Tensor& a, py::handle b) {
-        return inplace(a, b, [](const Tensor& x, const Tensor& y) { return x / y; });
+      .def("__itruediv__", [](py::object a, py::handle b) {
+        return inplace(a, b, [](Tensor& x, const Tensor& y) { x.div_(y); });
       });
 #define GF_PY_COMPARE(py_name, fn)                                               \
   cls.def(                                                                       \

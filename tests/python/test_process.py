@@ -36,8 +36,31 @@ def test_no_leak_over_10000_small_calls():
     assert grown < 2048, f"RSS grew by {grown} kB over 10,000 calls"
 
 
-def test_gil_released_during_matmul():
+def heavy_matmul():
     a = gf.randn(600, 600)
+    return lambda: a @ a
+
+
+def heavy_conv():
+    x, w = gf.randn(4, 16, 64, 64), gf.randn(32, 16, 3, 3)
+    return lambda: gf.nn.functional.conv2d(x, w, padding=1)
+
+
+def heavy_backward():
+    w = gf.randn(400, 400, requires_grad=True)
+
+    def run():
+        y = w
+        for _ in range(4):
+            y = (y @ w).tanh()
+        y.sum().backward()
+    return run
+
+
+@pytest.mark.parametrize("make", [heavy_matmul, heavy_conv, heavy_backward],
+                         ids=["matmul", "conv2d", "backward"])
+def test_gil_released_during_heavy_work(make):
+    work = make()
     ticks = []
     stop = threading.Event()
 
@@ -49,12 +72,16 @@ def test_gil_released_during_matmul():
     t.start()
     time.sleep(0.01)
     start = len(ticks)
-    for _ in range(6):
-        a @ a
+    began = time.perf_counter()
+    for _ in range(4):
+        work()
+    took = time.perf_counter() - began
     got = len(ticks) - start
     stop.set()
     t.join()
-    assert got > 3, "the other thread did not run while matmul worked"
+    # With the GIL held the ticker would get at most one tick per call (Python's switch interval
+    # is 5 ms, but a C++ call never yields); released, it ticks about every millisecond.
+    assert got > 4 + took * 100, f"the other thread ran {got} times in {took:.3f} s"
 
 
 def test_install_into_prefix_imports_from_clean_interpreter(tmp_path):

@@ -3,6 +3,7 @@ forward, and attributes that are Modules or Parameters register themselves like 
 from .. import _gradflow as _C
 from .._gradflow.nn import (  # noqa: F401
     Linear, ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten, Dropout,
+    Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d,
 )
 from . import functional, init, utils  # noqa: F401
 

@@ -4,6 +4,30 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 import numpy
 import gradflow
 
+class AdaptiveAvgPool2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.AdaptiveAvgPool2d, output_size: Any) -> None: ...
+
+class AdaptiveMaxPool2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.AdaptiveMaxPool2d, output_size: Any) -> None: ...
+
+class AvgPool2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.AvgPool2d, kernel_size: Any, stride: Any = ..., padding: Any = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: Optional[int] = ...) -> None: ...
+
+class Conv1d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Conv1d, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = ..., padding: Any = ..., dilation: Any = ..., groups: int = ..., bias: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+    weight: Any
+    bias: Any
+
+class Conv2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Conv2d, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = ..., padding: Any = ..., dilation: Any = ..., groups: int = ..., bias: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+    weight: Any
+    bias: Any
+
+class ConvTranspose2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.ConvTranspose2d, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = ..., padding: Any = ..., output_padding: Any = ..., groups: int = ..., bias: bool = ..., dilation: Any = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+    weight: Any
+    bias: Any
+
 class Dropout(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Dropout, p: float = ...) -> None: ...
     p: float
@@ -22,6 +46,9 @@ class Linear(gradflow.nn.Module):
 class LogSoftmax(gradflow.nn.Module):
     def __init__(self: gradflow.nn.LogSoftmax, dim: int) -> None: ...
     dim: int
+
+class MaxPool2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.MaxPool2d, kernel_size: Any, stride: Any = ..., padding: Any = ..., dilation: Any = ..., ceil_mode: bool = ...) -> None: ...
 
 class Module:
     def __init__(self: gradflow.nn.Module) -> None: ...
