@@ -83,6 +83,17 @@ def main():
         else:
             met = "yes" if ratio >= (20 if key.startswith("tiny") else 10) else "no"
             print(f"| {label} | {g:.2f} | {t:.2f} | {ratio:.1f}× | {target} | {met} |")
+    # The Python binding (issue 14): python.json next to the PyTorch file, from python_overhead.py
+    py_json = os.path.join(os.path.dirname(sys.argv[2]), "python.json")
+    if os.path.exists(py_json):
+        p = json.load(open(py_json))
+        g, t = p["chain_1000_python_gradflow"], p["chain_1000_python_torch"]
+        print("\n## Python binding (issue 14)\n")
+        print("| workload | gradflow µs | PyTorch µs | PyTorch / gradflow | target | met |")
+        print("|---|---:|---:|---:|---|---|")
+        print(f"| the same 1000-op chain driven from Python (bench/python_overhead.py) | {g:.0f} | "
+              f"{t:.0f} | {t / g:.1f}× | Python overhead per op ≤ PyTorch's | "
+              f"{'yes' if g <= t else 'no'} |")
     floor = gf.get("mlp_gemm_floor")
     if floor:
         print(f"\nMLP 784-256-128-10 GEMM floor at batch 128 (8 raw cblas_sgemm calls per step): "

@@ -33,6 +33,9 @@ struct Storage {
   // counter. A saved tensor remembers it, and backward refuses values changed since.
   uint32_t version = 0;
   alignas(16) unsigned char inline_bytes[kInlineBytes];
+  // Memory that belongs to someone else (a numpy array shared by the Python binding): `data`
+  // points into it and `owner` keeps it alive; the allocator never frees it.
+  std::shared_ptr<void> owner;
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -11,7 +11,7 @@ namespace gf {
 Storage::Storage(std::size_t n)
     : data(n <= kInlineBytes ? inline_bytes : detail::allocate_buffer(n)), nbytes(n) {}
 Storage::~Storage() {
-  if (data != inline_bytes) detail::free_buffer(data, nbytes);
+  if (data != inline_bytes && !owner) detail::free_buffer(data, nbytes);
 }
 
 void Tensor::throw_undefined() { throw Error("Tensor: operation on an undefined tensor"); }

@@ -1,0 +1,8 @@
+"""gradflow.nn.functional: like torch.nn.functional (the C++ gf::nn::functional)."""
+from .._gradflow.nn.functional import (  # noqa: F401
+    linear, cross_entropy, nll_loss, mse_loss, binary_cross_entropy_with_logits, one_hot, relu,
+    sigmoid, tanh, softmax, log_softmax, dropout,
+    conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool2d, avg_pool2d,
+    adaptive_avg_pool2d, adaptive_max_pool2d, pad, leaky_relu, elu, celu, gelu, softplus,
+    hardtanh, glu, selu, relu6, silu, mish, softsign, hardsigmoid, hardswish, logsigmoid, prelu,
+)

@@ -1,0 +1,2 @@
+"""gradflow.utils: like torch.utils (data)."""
+from . import data  # noqa: F401
