@@ -119,7 +119,7 @@ py::object function_apply(py::object function, py::args args) {
     node->input_dtypes.push_back(in.dtype());
   }
   gf::autograd::set_history(out, node);
-  node->ctx.pack_saved(out, !alias);
+  node->ctx.pack_saved({out}, {!alias});
   node->has_saved = node->ctx.has_saved();
   return py::cast(out);
 }
