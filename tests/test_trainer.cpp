@@ -8,6 +8,7 @@
 #include <gradflow/factories.hpp>
 #include <gradflow/nn/activation.hpp>
 #include <gradflow/nn/container.hpp>
+#include <gradflow/nn/dropout.hpp>
 #include <gradflow/nn/linear.hpp>
 #include <gradflow/optim/adam.hpp>
 #include <gradflow/train/trainer.hpp>
@@ -98,4 +99,20 @@ TEST(Trainer, EvaluateCountsCorrectRowsAndMeanLoss) {
   // cross-entropy of logits (2, 0) for the right class: log(1 + e^-2); the wrong one: 2 + that.
   const double l = std::log1p(std::exp(-2.0));
   EXPECT_NEAR(e.loss, (l + l + 2 + l) / 3, 1e-6);
+}
+
+// evaluate runs the model in eval mode (Dropout is the identity there) and gives the mode back:
+// a training-mode Dropout(0.999) would zero almost every logit (loss near log 2, not log(1+e^-2)).
+TEST(Trainer, EvaluateRunsInEvalModeAndRestoresTheMode) {
+  nn::Dropout drop(0.999);
+  Tensor X = tensor({2.0, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 2.0}, {4, 2});
+  Tensor y = tensor({0, 1, 0, 1}, DType::Int64);
+  ASSERT_TRUE(drop.is_training());
+  train::Evaluation e = train::evaluate(drop, X, y, 2);
+  EXPECT_DOUBLE_EQ(e.accuracy, 1.0);
+  EXPECT_NEAR(e.loss, std::log1p(std::exp(-2.0)), 1e-6);
+  EXPECT_TRUE(drop.is_training());
+  drop.eval();
+  train::evaluate(drop, X, y, 2);
+  EXPECT_FALSE(drop.is_training());
 }
