@@ -98,6 +98,26 @@ void def_weight_bias(C& c) {
    }).def_property_readonly("bias", [](const M& l) { return as_parameter(l.bias); });
 }
 
+// Conv1d / Conv2d: torch's constructor (ints or tuples, padding also "same"/"valid").
+template <std::size_t N, class M, class Options>
+void def_conv(py::module_& nn, const char* name) {
+  auto cls = ModuleClass<M>(nn, name);
+  cls.def(py::init([](int64_t in, int64_t out, py::handle k, py::handle s, py::handle p,
+                      py::handle d, int64_t groups, bool bias, std::optional<DType> dtype) {
+            return std::make_shared<M>(Options(in, out, expanding<N>(k))
+                                           .stride(expanding<N>(s))
+                                           .padding(conv_padding<N>(p))
+                                           .dilation(expanding<N>(d))
+                                           .groups(groups)
+                                           .bias(bias)
+                                           .dtype(dtype.value_or(gf::default_dtype())));
+          }),
+          py::arg("in_channels"), py::arg("out_channels"), py::arg("kernel_size"),
+          py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
+          py::arg("groups") = 1, py::arg("bias") = true, py::arg("dtype") = py::none());
+  def_weight_bias<M>(cls);
+}
+
 }  // namespace
 
 void init_nn_conv(py::module_& m) {
@@ -211,38 +231,8 @@ void init_nn_conv(py::module_& m) {
   f.def("prelu", &NF::prelu, py::arg("input"), py::arg("weight"));
 
   // ---- modules: convolutions ----
-  auto conv1d = ModuleClass<gf::nn::Conv1d>(nn, "Conv1d");
-  conv1d.def(
-      py::init([](int64_t in, int64_t out, py::handle k, py::handle s, py::handle p, py::handle d,
-                  int64_t groups, bool bias, std::optional<DType> dtype) {
-        return std::make_shared<gf::nn::Conv1d>(gf::nn::Conv1dOptions(in, out, expanding<1>(k))
-                                                    .stride(expanding<1>(s))
-                                                    .padding(conv_padding<1>(p))
-                                                    .dilation(expanding<1>(d))
-                                                    .groups(groups)
-                                                    .bias(bias)
-                                                    .dtype(dtype.value_or(gf::default_dtype())));
-      }),
-      py::arg("in_channels"), py::arg("out_channels"), py::arg("kernel_size"),
-      py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("groups") = 1,
-      py::arg("bias") = true, py::arg("dtype") = py::none());
-  def_weight_bias<gf::nn::Conv1d>(conv1d);
-  auto conv2d = ModuleClass<gf::nn::Conv2d>(nn, "Conv2d");
-  conv2d.def(
-      py::init([](int64_t in, int64_t out, py::handle k, py::handle s, py::handle p, py::handle d,
-                  int64_t groups, bool bias, std::optional<DType> dtype) {
-        return std::make_shared<gf::nn::Conv2d>(gf::nn::Conv2dOptions(in, out, expanding<2>(k))
-                                                    .stride(expanding<2>(s))
-                                                    .padding(conv_padding<2>(p))
-                                                    .dilation(expanding<2>(d))
-                                                    .groups(groups)
-                                                    .bias(bias)
-                                                    .dtype(dtype.value_or(gf::default_dtype())));
-      }),
-      py::arg("in_channels"), py::arg("out_channels"), py::arg("kernel_size"),
-      py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("groups") = 1,
-      py::arg("bias") = true, py::arg("dtype") = py::none());
-  def_weight_bias<gf::nn::Conv2d>(conv2d);
+  def_conv<1, gf::nn::Conv1d, gf::nn::Conv1dOptions>(nn, "Conv1d");
+  def_conv<2, gf::nn::Conv2d, gf::nn::Conv2dOptions>(nn, "Conv2d");
   auto convt = ModuleClass<gf::nn::ConvTranspose2d>(nn, "ConvTranspose2d");
   convt.def(
       py::init([](int64_t in, int64_t out, py::handle k, py::handle s, py::handle p, py::handle op,
