@@ -1,12 +1,13 @@
 // The engine's three speed claims (issue 2), each mirrored by bench/torch_engine.py:
 //   chain:    forward+backward of 1000 alternating add/mul on 0-d float64 tensors (per-op cost)
 //   jacobian: autograd::jacobian(softmax, x), x of size 100;  hessian of sum(softmax(x)²), size 10
-//   matmul:   forward+backward of [128,784]·[784,256] float32 vs three raw cblas_sgemm calls
+//   matmul:   forward+backward of [128,784]·[784,256] float32 vs the same three GEMMs straight to the float32
+//             GEMM library gradflow chose (kernels::gemm_backend(): OpenBLAS or oneDNN)
 #include <benchmark/benchmark.h>
-#include <cblas.h>
-
 #include <gradflow/gradflow.hpp>
 #include <vector>
+
+#include "../src/kernels/gemm.hpp"
 
 using namespace gf;
 
@@ -53,16 +54,16 @@ static void matmul_fwd_bwd(benchmark::State& state) {
 }
 BENCHMARK(matmul_fwd_bwd)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
-// The floor: the same three GEMMs (C = AB, dA = G Bᵀ, dB = Aᵀ G) straight to OpenBLAS.
+// The floor: the same three GEMMs (C = AB, dA = G Bᵀ, dB = Aᵀ G) straight to the GEMM library.
 static void matmul_raw_sgemm(benchmark::State& state) {
   const int m = 128, k = 784, n = 256;
   std::vector<float> A(m * k, 0.5f), B(k * n, 0.25f), C(m * n), G(m * n, 1.0f), dA(m * k), dB(k * n);
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1, A.data(), k, B.data(), n, 0,
+    gf::kernels::gemm_raw(false, false, m, n, k, 1, A.data(), k, B.data(), n, 0,
                 C.data(), n);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1, G.data(), n, B.data(), n, 0,
+    gf::kernels::gemm_raw(false, true, m, k, n, 1, G.data(), n, B.data(), n, 0,
                 dA.data(), k);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1, A.data(), k, G.data(), n, 0,
+    gf::kernels::gemm_raw(true, false, k, n, m, 1, A.data(), k, G.data(), n, 0,
                 dB.data(), n);
     benchmark::DoNotOptimize(dB.data());
   }
@@ -91,7 +92,7 @@ BENCHMARK(tiny_full_batch_step)->Unit(benchmark::kMicrosecond);
 BENCHMARK(tiny_per_sample_step)->Unit(benchmark::kMicrosecond);
 
 // The GEMM floor of one MLP 784-256-128-10 training step at batch 128: the 3 forward products
-// and the 5 backward ones (dW3, dh2, dW2, dh1, dW1) straight to OpenBLAS. 128 / time is the
+// and the 5 backward ones (dW3, dh2, dW2, dh1, dW1) straight to the GEMM library. 128 / time is the
 // samples/s ceiling that everything else in a training step eats into.
 static void mlp_gemm_floor(benchmark::State& state) {
   const int B = 128;
@@ -107,17 +108,18 @@ static void mlp_gemm_floor(benchmark::State& state) {
   }
   for (auto _ : state) {
     for (int l = 0; l < 3; ++l)  // H[l+1] = H[l] W[l]ᵀ   (W stored [out, in] like nn.Linear)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, d[l + 1], d[l], 1, H[l].data(), d[l],
+      gf::kernels::gemm_raw(false, true, B, d[l + 1], d[l], 1, H[l].data(), d[l],
                   W[l].data(), d[l], 0, H[l + 1].data(), d[l + 1]);
     for (int l = 2; l >= 0; --l) {  // dW[l] = G[l+1]ᵀ H[l];  G[l] = G[l+1] W[l]
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d[l + 1], d[l], B, 1, G[l + 1].data(),
+      gf::kernels::gemm_raw(true, false, d[l + 1], d[l], B, 1, G[l + 1].data(),
                   d[l + 1], H[l].data(), d[l], 0, dW[l].data(), d[l]);
       if (l > 0)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, d[l], d[l + 1], 1,
+        gf::kernels::gemm_raw(false, false, B, d[l], d[l + 1], 1,
                     G[l + 1].data(), d[l + 1], W[l].data(), d[l], 0, G[l].data(), d[l]);
     }
     benchmark::DoNotOptimize(dW[0].data());
   }
+  state.SetLabel(gf::kernels::gemm_backend());
   state.counters["samples_per_s"] =
       benchmark::Counter(static_cast<double>(B) * state.iterations(), benchmark::Counter::kIsRate);
 }

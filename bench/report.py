@@ -39,6 +39,12 @@ def cpu_name():
     return platform.processor()
 
 
+def gemm_backend(path):
+    """The label bench_engine's mlp_gemm_floor records: "openblas" or "onednn"."""
+    runs = json.load(open(path)).get("benchmarks", [])
+    return next((b["label"] for b in runs if b.get("label")), "?")
+
+
 def main():
     gf, ctx = gf_medians(sys.argv[1], "cpu_time")
     th, tinfo = torch_medians(sys.argv[2])
@@ -50,7 +56,7 @@ def main():
         ("hessian_softmax_sq_10", "hessian of sum(softmax(x)²), x of size 10",
          "≥ 10× faster than torch.autograd.functional"),
         ("matmul_fwd_bwd", "matmul [128,784]·[784,256] float32, forward+backward",
-         "within 10% of 3 raw cblas_sgemm"),
+         "within 10% of the same 3 GEMMs called raw"),
         ("tiny_full_batch_step", "seed 003: softmax classifier 85×5→3 float64, one full-batch "
          "GD step (issue 3)", "≥ 20× faster than PyTorch"),
         ("tiny_per_sample_step", "seed 003: the same model, one per-sample SGD step (issue 3)",
@@ -96,7 +102,9 @@ def main():
               f"{'yes' if g <= t else 'no'} |")
     floor = gf.get("mlp_gemm_floor")
     if floor:
-        print(f"\nMLP 784-256-128-10 GEMM floor at batch 128 (8 raw cblas_sgemm calls per step): "
+        print(f"\nfloat32 GEMM library (kernels::gemm_backend(), the raw calls use it too): "
+              f"{gemm_backend(sys.argv[1])}.")
+        print(f"\nMLP 784-256-128-10 GEMM floor at batch 128 (8 raw sgemm calls per step): "
               f"{floor:.0f} µs per step = {128 / floor * 1e6:,.0f} samples/s ceiling at "
               f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'default')}.")
     gv, _ = gf_medians(sys.argv[3], "cpu_time")

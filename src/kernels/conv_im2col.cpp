@@ -1,28 +1,16 @@
 // im2col + GEMM convolution (kernels/conv.hpp): the float64 path, and float32 wherever oneDNN
 // is not used. One sample per OpenMP iteration (BLAS runs single-threaded inside a parallel
 // region), each thread with its own column buffer, reused across calls.
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "conv.hpp"
+#include "gemm.hpp"
 
 namespace gf::kernels {
 
 namespace {
-
-void gemm_rm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-             int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m),
-              int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
-}
-void gemm_rm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a,
-             int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m),
-              int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
-}
 
 // The output columns q whose input column q*stride + off lies in [0, W): [lo, hi).
 inline void valid_range(int64_t off, int64_t stride, int64_t W, int64_t Q, int64_t& lo,
@@ -113,7 +101,7 @@ void forward(const T* x, const T* w, const T* bias, T* y, const ConvGeometry& g)
     for (int64_t grp = 0; grp < g.groups; ++grp) {
       im2col(x + (n * g.C + grp * Cg) * g.H * g.W, Cg, g, col.data());
       T* out = y + (n * g.K + grp * Kg) * PQ;
-      gemm_rm(false, false, Kg, PQ, CRS, T(1), w + grp * Kg * CRS, CRS, col.data(), PQ, T(0), out,
+      gemm_raw(false, false, Kg, PQ, CRS, T(1), w + grp * Kg * CRS, CRS, col.data(), PQ, T(0), out,
               PQ);
     }
     if (bias) add_bias(y + n * g.K * PQ, bias, 1, g.K, PQ);
@@ -129,7 +117,7 @@ void backward_data(const T* dy, const T* w, T* dx, const ConvGeometry& g) {
   for (int64_t n = 0; n < g.N; ++n) {
     std::vector<T>& col = scratch<T>(CRS * PQ);
     for (int64_t grp = 0; grp < g.groups; ++grp) {
-      gemm_rm(true, false, CRS, PQ, Kg, T(1), w + grp * Kg * CRS, CRS,
+      gemm_raw(true, false, CRS, PQ, Kg, T(1), w + grp * Kg * CRS, CRS,
               dy + (n * g.K + grp * Kg) * PQ, PQ, T(0), col.data(), PQ);
       col2im(col.data(), Cg, g, dx + (n * g.C + grp * Cg) * g.H * g.W);
     }
@@ -151,7 +139,7 @@ void backward_weights(const T* x, const T* dy, T* dw, const ConvGeometry& g) {
       std::vector<T>& col = scratch<T>(CRS * PQ);
       for (int64_t grp = 0; grp < g.groups; ++grp) {
         im2col(x + (n * g.C + grp * Cg) * g.H * g.W, Cg, g, col.data());
-        gemm_rm(false, true, Kg, CRS, PQ, T(1), dy + (n * g.K + grp * Kg) * PQ, PQ, col.data(), PQ,
+        gemm_raw(false, true, Kg, CRS, PQ, T(1), dy + (n * g.K + grp * Kg) * PQ, PQ, col.data(), PQ,
                 T(1), mine.data() + grp * Kg * CRS, CRS);
       }
     }

@@ -1,6 +1,12 @@
 #include "gemm.hpp"
 
 #include <cblas.h>
+#include <dnnl.h>
+
+#include <cstdlib>
+#include <algorithm>
+#include <cstring>
+#include <string_view>
 
 #include "../core/thread_policy.hpp"
 
@@ -9,6 +15,23 @@ namespace gf::kernels {
 namespace {
 
 constexpr int64_t kThreadedGemmWork = 1 << 16;
+
+bool use_onednn() {
+  static const bool chosen = [] {
+    if (const char* env = std::getenv("GF_GEMM"); env && *env)
+      return std::string_view(env) == "onednn";
+    // OpenBLAS's DYNAMIC_ARCH cores without AVX2/FMA kernels
+    static constexpr std::string_view kPreAvx2[] = {
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Sandybridge",
+        "Barcelona", "Opteron", "Opteron_SSE3", "Bobcat", "Bulldozer", "Katmai", "Coppermine",
+        "Northwood", "Banias"};
+    const std::string_view core = openblas_get_corename();
+    const bool generic = std::find(std::begin(kPreAvx2), std::end(kPreAvx2), core) !=
+                         std::end(kPreAvx2);
+    return generic && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return chosen;
+}
 
 // How to hand a 2-D view to BLAS: row-major with leading dim, possibly transposed.
 struct BlasView {
@@ -31,6 +54,25 @@ BlasView as_blas(const Tensor& x) {
 
 }  // namespace
 
+const char* gemm_backend() { return use_onednn() ? "onednn" : "openblas"; }
+
+void gemm_raw(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+              int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (use_onednn()) {
+    // row-major, like CBLAS with CblasRowMajor
+    dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+}
+
+void gemm_raw(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a,
+              int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+}
+
 void gemm(const Tensor& a, const Tensor& b, Tensor& out, double alpha, double beta) {
   const int m = static_cast<int>(a.sizes()[0]), k = static_cast<int>(a.sizes()[1]);
   const int n = static_cast<int>(b.sizes()[1]);
@@ -52,13 +94,13 @@ void gemm(const Tensor& a, const Tensor& b, Tensor& out, double alpha, double be
   if (static_cast<int64_t>(m) * n * k >= kThreadedGemmWork) detail::adapt_threads();
   BlasView A = as_blas(a), B = as_blas(b);
   const int ldc = std::max(1, n);
+  const bool ta = A.trans == CblasTrans, tb = B.trans == CblasTrans;
   if (a.dtype() == DType::Float32) {
-    cblas_sgemm(CblasRowMajor, A.trans, B.trans, m, n, k, static_cast<float>(alpha),
-                A.t.data_ptr<float>(), A.ld, B.t.data_ptr<float>(), B.ld, static_cast<float>(beta),
-                out.data_ptr<float>(), ldc);
+    gemm_raw(ta, tb, m, n, k, static_cast<float>(alpha), A.t.data_ptr<float>(), A.ld,
+             B.t.data_ptr<float>(), B.ld, static_cast<float>(beta), out.data_ptr<float>(), ldc);
   } else {
-    cblas_dgemm(CblasRowMajor, A.trans, B.trans, m, n, k, alpha, A.t.data_ptr<double>(), A.ld,
-                B.t.data_ptr<double>(), B.ld, beta, out.data_ptr<double>(), ldc);
+    gemm_raw(ta, tb, m, n, k, alpha, A.t.data_ptr<double>(), A.ld, B.t.data_ptr<double>(), B.ld,
+             beta, out.data_ptr<double>(), ldc);
   }
 }
 
