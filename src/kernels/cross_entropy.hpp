@@ -22,16 +22,21 @@ inline void check_class_ids(const int64_t* y, int64_t m, int64_t c, const char* 
              " classes (valid ids are 0 to ", c - 1, ")");
 }
 
-// The loss of row r, for ids (t == nullptr) or probabilities (y == nullptr).
-template <class T>
-inline double cross_entropy_row(const T* x, const int64_t* y, const T* t, int64_t r, int64_t c) {
-  const T* xr = x + r * c;
-  double lse = row_logsumexp(xr, c);
-  if (t == nullptr) return lse - static_cast<double>(xr[y[r]]);
-  const T* tr = t + r * c;
-  double acc = 0;
-  for (int64_t k = 0; k < c; ++k) acc += static_cast<double>(tr[k]) * (lse - xr[k]);
-  return acc;
+// The losses of rows [b, e): loss_of(r, value) for each, in row order.
+template <class T, class F>
+void cross_entropy_rows(const T* x, const int64_t* y, const T* t, int64_t b, int64_t e,
+                        int64_t c, F&& loss_of) {
+  T* ex = scratch<T>((e - b) * c);
+  exp_shifted_rows(x + b * c, ex, 0, e - b, c, [&](int64_t i, T m) {
+    const int64_t r = b + i;
+    const T* xr = x + r * c;
+    const double lse = static_cast<double>(m) + std::log(row_sum(ex + i * c, c));
+    if (t == nullptr) return loss_of(r, lse - static_cast<double>(xr[y[r]]));
+    const T* tr = t + r * c;
+    double acc = 0;
+    for (int64_t k = 0; k < c; ++k) acc += static_cast<double>(tr[k]) * (lse - xr[k]);
+    loss_of(r, acc);
+  });
 }
 
 // Per-row losses into loss[r] (reduction None), or their sum (returned; loss == nullptr).
@@ -40,12 +45,13 @@ double cross_entropy_forward(const T* x, const int64_t* y, const T* t, int64_t m
                              T* loss) {
   if (loss != nullptr) {
     parallel_rows(m, c, [&](int64_t b, int64_t e) {
-      for (int64_t r = b; r < e; ++r) loss[r] = static_cast<T>(cross_entropy_row(x, y, t, r, c));
+      cross_entropy_rows(x, y, t, b, e, c,
+                         [&](int64_t r, double v) { loss[r] = static_cast<T>(v); });
     });
     return 0;
   }
   double total = 0;
-  for (int64_t r = 0; r < m; ++r) total += cross_entropy_row(x, y, t, r, c);
+  cross_entropy_rows(x, y, t, 0, m, c, [&](int64_t, double v) { total += v; });
   return total;
 }
 
@@ -55,15 +61,9 @@ template <class T>
 void cross_entropy_backward_rows(const T* x, const int64_t* y, const T* t, const T* gs,
                                  int64_t gs_stride, double scale, int64_t m, int64_t c, T* dx) {
   parallel_rows(m, c, [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      const T* xr = x + r * c;
+    exp_shifted_rows(x, dx, b, e, c, [&](int64_t r, T) {
       T* d = dx + r * c;
-      T shift = static_cast<T>(row_shift(xr, c));
-      double s = 0;
-      for (int64_t k = 0; k < c; ++k) {
-        d[k] = std::exp(xr[k] - shift);
-        s += d[k];
-      }
+      const double s = row_sum(d, c);
       double g = static_cast<double>(gs[r * gs_stride]) * scale;
       if (t == nullptr) {
         T f = static_cast<T>(g / s);
@@ -76,7 +76,7 @@ void cross_entropy_backward_rows(const T* x, const int64_t* y, const T* t, const
         T f = static_cast<T>(g * tsum / s), gt = static_cast<T>(g);
         for (int64_t k = 0; k < c; ++k) d[k] = d[k] * f - tr[k] * gt;
       }
-    }
+    });
   });
 }
 

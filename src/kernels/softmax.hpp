@@ -5,14 +5,18 @@
 //   log_softmax:  out = (x - m) - log Σ exp(x - m)
 //   logsumexp:    out[o, i] = m + log Σ exp(x - m)   (the dim is reduced)
 // inner == 1 (the softmax dim is the last one, e.g. [batch, classes]) is the fast path: one
-// contiguous row at a time. Sums accumulate in double.
+// contiguous row at a time, its exponentials computed for a block of rows in one SLEEF call (the
+// functions torch's vectorised softmax uses; scalar libm exp was half of seed 003's training
+// step). Sums accumulate in double.
 #pragma once
 #include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "elementwise.hpp"
+#include "vmath.hpp"
 
 namespace gf::kernels {
 
@@ -33,41 +37,65 @@ inline double row_shift(const T* x, int64_t n) {
   return std::isinf(m) ? 0.0 : m;
 }
 
-// log Σ_k exp(x[k]) of one contiguous row.
+// For the rows [b, e) of x (n contiguous elements each): e_out[r] = exp(x[r] - m_r) with m_r the
+// row's shift, one vectorised exp per block of rows, then row(r, m_r) once that row is ready.
+// e_out has x's layout (it may be the caller's output, or scratch).
+template <class T, class F>
+void exp_shifted_rows(const T* x, T* e_out, int64_t b, int64_t e, int64_t n, F&& row) {
+  constexpr int64_t kBlock = 2048;  // elements per vector call: the block stays in L1
+  const int64_t per = std::clamp<int64_t>(kBlock / std::max<int64_t>(n, 1), 1, kBlock);
+  T shift[kBlock];
+  for (int64_t r0 = b; r0 < e; r0 += per) {
+    const int64_t r1 = std::min(e, r0 + per);
+    for (int64_t r = r0; r < r1; ++r) {
+      const T* xr = x + r * n;
+      T* o = e_out + r * n;
+      const T m = static_cast<T>(row_shift(xr, n));
+      shift[r - r0] = m;
+      for (int64_t k = 0; k < n; ++k) o[k] = xr[k] - m;
+    }
+    vector_map(VectorFn::Exp, e_out + r0 * n, e_out + r0 * n, (r1 - r0) * n);
+    for (int64_t r = r0; r < r1; ++r) row(r, shift[r - r0]);
+  }
+}
+
+// A per-thread scratch buffer of at least n elements (for exponentials nobody keeps).
 template <class T>
-inline double row_logsumexp(const T* x, int64_t n) {
-  double m = row_shift(x, n);
-  T mt = static_cast<T>(m);
+T* scratch(int64_t n) {
+  thread_local std::vector<T> buf;
+  if (static_cast<int64_t>(buf.size()) < n) buf.resize(n);
+  return buf.data();
+}
+
+template <class T>
+inline double row_sum(const T* x, int64_t n) {
   double s = 0;
-  for (int64_t k = 0; k < n; ++k) s += std::exp(x[k] - mt);
-  return m + std::log(s);
+  for (int64_t k = 0; k < n; ++k) s += x[k];
+  return s;
 }
 
 template <class T>
 void softmax_rows(const T* x, T* out, int64_t rows, int64_t n, SoftmaxMode mode) {
   parallel_rows(rows, n, [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      const T* xr = x + r * n;
-      if (mode == SoftmaxMode::LogSumExp) {
-        out[r] = static_cast<T>(row_logsumexp(xr, n));
-        continue;
-      }
+    if (mode == SoftmaxMode::LogSumExp) {
+      T* ex = scratch<T>((e - b) * n);
+      exp_shifted_rows(x + b * n, ex, 0, e - b, n, [&](int64_t r, T m) {
+        out[b + r] = static_cast<T>(static_cast<double>(m) + std::log(row_sum(ex + r * n, n)));
+      });
+      return;
+    }
+    exp_shifted_rows(x, out, b, e, n, [&](int64_t r, T m) {
       T* o = out + r * n;
-      T m = static_cast<T>(row_shift(xr, n));
-      double s = 0;
+      const double s = row_sum(o, n);
       if (mode == SoftmaxMode::Softmax) {
-        for (int64_t k = 0; k < n; ++k) {
-          o[k] = std::exp(xr[k] - m);
-          s += o[k];
-        }
-        T inv = static_cast<T>(1.0 / s);
+        const T inv = static_cast<T>(1.0 / s);
         for (int64_t k = 0; k < n; ++k) o[k] *= inv;
       } else {
-        for (int64_t k = 0; k < n; ++k) s += std::exp(xr[k] - m);
-        T log_s = static_cast<T>(std::log(s));  // (x - m) - log s: exact where x = m
+        const T* xr = x + r * n;
+        const T log_s = static_cast<T>(std::log(s));  // (x - m) - log s: exact where x = m
         for (int64_t k = 0; k < n; ++k) o[k] = (xr[k] - m) - log_s;
       }
-    }
+    });
   });
 }
 
