@@ -51,7 +51,7 @@ struct PyFunctionNode final : gf::autograd::detail::CustomNodeBase {
     py_ctx = py::object();
   }
 
-  std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs) override {
+  gf::autograd::Grads apply(const gf::autograd::Grads& grad_outputs) override {
     py::gil_scoped_acquire gil;
     for (std::size_t i = 0; i < next_edges.size(); ++i)
       ctx.input_needs_grad[i] = next_edges[i].valid();

@@ -26,7 +26,7 @@ bool has_nan(const Tensor& t) {
   return false;
 }
 
-void check_anomaly(const Node& node, const std::vector<Tensor>& outs) {
+void check_anomaly(const Node& node, const Grads& outs) {
   for (std::size_t i = 0; i < outs.size(); ++i)
     GF_CHECK(!(outs[i].defined() && has_nan(outs[i])), "Function '", node.name(),
              "' returned nan values in its ", i, "th output.");
@@ -72,7 +72,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
 
   // A node's input buffer is filled when its first gradient arrives, from the vectors of nodes
   // that already ran: one allocation per node fewer (the chain benchmark's malloc share).
-  std::vector<std::vector<Tensor>> spare;
+  std::vector<Grads> spare;
   auto slot = [&](Node* m, uint32_t nr) -> Tensor& {
     if (m->buffer.empty()) {
       if (!spare.empty()) {
@@ -191,7 +191,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
   while (!ready.empty()) {
     std::shared_ptr<Node> node = std::move(ready.back());
     ready.pop_back();
-    std::vector<Tensor> grads = std::move(node->buffer);
+    Grads grads = std::move(node->buffer);
     node->buffer.clear();
     grads.resize(node->num_outputs);  // (empty when no gradient arrived)
     if (node->pre_hooks || node->is_accumulator) run_pre_hooks(*node, grads);
@@ -222,8 +222,8 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
              node->name(),
              " has freed its saved tensors); specify "
              "retain_graph=true on the first backward if you need to do this");
-    std::vector<Tensor> outs = node->apply(grads);
-    if (t_trace_hook) t_trace_hook(*node, grads, outs);
+    Grads outs = node->apply(grads);
+    if (t_trace_hook) t_trace_hook(*node, std::vector<Tensor>(grads), std::vector<Tensor>(outs));
     if (g_detect_anomaly.load(std::memory_order_relaxed)) check_anomaly(*node, outs);
     grads.clear();
     if (!retain_graph) {

@@ -147,7 +147,7 @@ struct Function {
     static_assert(std::is_same_v<R, Tensor> || std::is_same_v<R, std::vector<Tensor>>,
                   "Function: forward must return a Tensor or a std::vector<Tensor>");
     struct CustomNode final : detail::CustomNodeBase {
-      std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs) override {
+      Grads apply(const Grads& grad_outputs) override {
         for (std::size_t i = 0; i < next_edges.size(); ++i)
           ctx.input_needs_grad[i] = next_edges[i].valid();
         return finish(Derived::backward(ctx, grad_outputs_for_user(grad_outputs)));

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "gradflow/autograd/small_vector.hpp"
 #include "gradflow/tensor.hpp"
 
 namespace gf::autograd {
@@ -30,8 +31,11 @@ struct InputMeta {
   DType dtype = DType::Float32;
 };
 
-// The gradients a backward receives (one per output) and returns (one per input).
-using Grads = std::vector<Tensor>;
+// The gradients a backward receives (one per output) and returns (one per input): inline up to
+// three, so a backward allocates no list (converts to and from std::vector<Tensor>).
+using Grads = SmallVector<Tensor, 3>;
+// A node's edges, one per forward input, inline up to three.
+using EdgeList = SmallVector<Edge, 3>;
 
 struct Node : std::enable_shared_from_this<Node> {
   // Frees the graph behind this node iteratively: a 100,000-node chain must not recurse.
@@ -46,7 +50,7 @@ struct Node : std::enable_shared_from_this<Node> {
   // Saved tensors, for viz (show_saved): name and tensor.
   virtual std::vector<std::pair<std::string, Tensor>> saved() const { return {}; }
 
-  std::vector<Edge> next_edges;  // one per forward input
+  EdgeList next_edges;  // one per forward input
   // One per input, kept only when some input's shape or dtype differs from the output's (a
   // broadcast or a promotion): most nodes need none, and the per-op path stays allocation-lean.
   std::unique_ptr<InputMeta[]> input_meta;
@@ -71,7 +75,7 @@ struct Node : std::enable_shared_from_this<Node> {
   uint64_t visit_id = 0;
   int dependencies = 0;
   bool needed = true;  // autograd::grad: on a path to a requested input
-  std::vector<Tensor> buffer;
+  Grads buffer;
 };
 
 // The leaf's node: adds the incoming gradient into leaf.grad.
