@@ -38,15 +38,21 @@ struct Capture {
   std::size_t result;
 };
 
-void accumulate(Tensor& slot, const Tensor& g) { slot = slot.defined() ? slot + g : g; }
+// Gradients are moved along, never copied: a handle copy is an atomic increment.
+void accumulate(Tensor& slot, Tensor&& g) {
+  if (slot.defined())
+    slot = slot + g;
+  else
+    slot = std::move(g);
+}
 
 // A backward returns the bare formula; here, once for every op, its gradient is summed back to
 // the input's recorded shape (undoing broadcasting) and cast to the input's dtype.
 // Nodes whose inputs all have the output's shape and dtype keep no InputMeta and skip this.
-Tensor fit_to_input(const Tensor& g, const Node& node, std::size_t i) {
-  if (!node.input_meta) return g;
+Tensor fit_to_input(Tensor&& g, const Node& node, std::size_t i) {
+  if (!node.input_meta) return std::move(g);
   const InputMeta& m = node.input_meta[i];
-  Tensor r = g;
+  Tensor r = std::move(g);
   if (r.sizes() != m.shape) {
     bool ok = r.dim() >= static_cast<int64_t>(m.shape.size());
     for (std::size_t k = 0; ok && k < m.shape.size(); ++k) {
@@ -126,7 +132,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     }
     discover(edge.fn.get());
     root_nodes.push_back(edge.fn);
-    accumulate(slot(edge.fn.get(), edge.input_nr), g);
+    accumulate(slot(edge.fn.get(), edge.input_nr), std::move(g));
   }
 
   // autograd::grad runs only the part of the graph between the outputs and the requested inputs
@@ -180,16 +186,18 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     }
   }
 
-  std::vector<std::shared_ptr<Node>> ready;
+  // Raw pointers: every node of the pass stays owned by an edge of a node above it, up to the
+  // roots (root_nodes), until the pass ends.
+  std::vector<Node*> ready;
   for (auto& n : root_nodes)
     if (n->dependencies == 0 && n->visit_id == visit) {
       n->visit_id = 0;  // queue each root once, even if it appears twice
-      ready.push_back(n);
+      ready.push_back(n.get());
     }
 
   const bool capturing = results != nullptr;
   while (!ready.empty()) {
-    std::shared_ptr<Node> node = std::move(ready.back());
+    Node* node = ready.back();
     ready.pop_back();
     Grads grads = std::move(node->buffer);
     node->buffer.clear();
@@ -197,7 +205,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     if (node->pre_hooks || node->is_accumulator) run_pre_hooks(*node, grads);
 
     for (const Capture& c : captures)
-      if (c.node == node.get()) {
+      if (c.node == node) {
         Tensor& r = (*results)[c.result];
         if (grads[c.nr].defined()) r = r.defined() ? r + grads[c.nr] : grads[c.nr];
       }
@@ -213,7 +221,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
     for (const Tensor& g : grads) any_grad = any_grad || g.defined();
     if (!any_grad) {
       for (const Edge& e : node->next_edges)
-        if (e.fn && --e.fn->dependencies == 0) ready.push_back(e.fn);
+        if (e.fn && --e.fn->dependencies == 0) ready.push_back(e.fn.get());
       continue;
     }
     GF_CHECK(!(node->released && node->has_saved),
@@ -234,10 +242,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
       const Edge& e = node->next_edges[i];
       if (!e.fn) continue;
       if (i < outs.size() && outs[i].defined())
-        accumulate(slot(e.fn.get(), e.input_nr), fit_to_input(outs[i], *node, i));
-      if (--e.fn->dependencies == 0) ready.push_back(e.fn);
+        accumulate(slot(e.fn.get(), e.input_nr), fit_to_input(std::move(outs[i]), *node, i));
+      if (--e.fn->dependencies == 0) ready.push_back(e.fn.get());
     }
-    spare.push_back(std::move(grads));
   }
 }
 
