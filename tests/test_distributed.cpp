@@ -10,6 +10,7 @@
 #include "gradflow/distributed/distributed.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/activation.hpp"
+#include "gradflow/nn/batchnorm.hpp"
 #include "gradflow/nn/container.hpp"
 #include "gradflow/nn/functional.hpp"
 #include "gradflow/nn/linear.hpp"
@@ -209,6 +210,39 @@ TEST(Distributed, DataParallelParametersNotReached) {
     std::vector<double> g = params[k].grad().tolist();
     for (size_t j = 0; j < g.size(); ++j) EXPECT_DOUBLE_EQ(g[j], alone[k][j] / w) << k << "," << j;
   }
+}
+
+// Buffers (BatchNorm's running statistics) after a step are rank 0's on every rank, as with
+// torch DDP's broadcast_buffers: each rank forwards a different shard, so its own update would
+// differ. Rank 0's running mean is its shard's update from 0: momentum 0.1 x the shard's mean.
+TEST(Distributed, DataParallelBroadcastsBuffersAfterTheStep) {
+  gf::manual_seed(4);
+  const int64_t n = 4 * dist::world_size();
+  Tensor x = gf::randn({n, 3}, DType::Float64);
+  Tensor y = gf::randint(0, 2, {n});
+  gf::nn::Sequential model(gf::nn::Linear(3, 3, true, DType::Float64),
+                           gf::nn::BatchNorm1d(gf::nn::BatchNormOptions(3).dtype(DType::Float64)),
+                           gf::nn::Linear(3, 2, true, DType::Float64));
+  dist::DataParallel dp(model, 1 << 20);
+  const dist::Shard s = dist::shard(n);
+  // Rank 0's shard through the first Linear: the activations BatchNorm sees on rank 0.
+  Tensor h0;
+  {
+    gf::NoGradGuard no_grad;
+    h0 = model[0]->forward(x.slice(0, 0, dist::shard(n, 0, dist::world_size()).end));
+  }
+  gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
+                                    y.slice(0, s.begin, s.end))
+      .backward();
+  dp.sync_gradients();
+  for (const auto& [name, b] : model.named_buffers())
+    expect_same_on_every_rank(b, "buffer " + name + " after the step");
+  std::vector<double> mean;
+  for (const auto& [name, b] : model.named_buffers())
+    if (name == "1.running_mean") mean = b.tolist();
+  std::vector<double> want = gf::mean(h0, std::vector<int64_t>{0}).tolist();
+  ASSERT_EQ(mean.size(), want.size());
+  for (size_t c = 0; c < mean.size(); ++c) EXPECT_NEAR(mean[c], 0.1 * want[c], 1e-12) << c;
 }
 
 // Run by Distributed.mpirun_rank_exit (GF_DIST_FAULT=1): the last rank exits at once, the
