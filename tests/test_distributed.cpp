@@ -12,10 +12,12 @@
 #include "gradflow/nn/activation.hpp"
 #include "gradflow/nn/batchnorm.hpp"
 #include "gradflow/nn/container.hpp"
+#include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/functional.hpp"
 #include "gradflow/nn/linear.hpp"
 #include "gradflow/ops.hpp"
 #include "gradflow/optim/adam.hpp"
+#include "gradflow/train/trainer.hpp"
 
 namespace dist = gf::distributed;
 using gf::DType;
@@ -243,6 +245,51 @@ TEST(Distributed, DataParallelBroadcastsBuffersAfterTheStep) {
   std::vector<double> want = gf::mean(h0, std::vector<int64_t>{0}).tolist();
   ASSERT_EQ(mean.size(), want.size());
   for (size_t c = 0; c < mean.size(); ++c) EXPECT_NEAR(mean[c], 0.1 * want[c], 1e-12) << c;
+}
+
+// BatchNorm and Dropout under train::data_parallel_step see the global batch: W ranks on
+// unequal shards (a global batch of 5W + 1 rows) end three Adam steps with the parameters and
+// running statistics of one process stepping on the whole batch (train::step) with the same
+// generator, as far as rounding goes. Without the global statistics (per-shard BatchNorm, per-rank
+// masks) they differ by far more than the tolerance at W = 2.
+TEST(Distributed, DataParallelStepBatchNormAndDropoutSeeTheGlobalBatch) {
+  const int w = dist::world_size();
+  gf::manual_seed(21);
+  const int64_t n = 5 * w + 1;
+  Tensor x = gf::randn({n, 4}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {n});
+  auto make = [] {
+    return gf::nn::Sequential(
+        // No bias before BatchNorm: its exact gradient is 0, and Adam would turn the rounding
+        // noise there into steps of lr·noise/eps.
+        gf::nn::Linear(4, 8, false, DType::Float64),
+        gf::nn::BatchNorm1d(gf::nn::BatchNormOptions(8).dtype(DType::Float64)), gf::nn::ReLU(),
+        gf::nn::Dropout(0.3), gf::nn::Linear(8, 3, true, DType::Float64));
+  };
+  gf::manual_seed(1);
+  gf::nn::Sequential model = make(), reference = make();
+  reference.load_state_dict(model.state_dict());
+  dist::DataParallel dp(model, 1 << 20);
+  gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(0.05));
+  gf::optim::Adam ref_opt(reference.parameters(), gf::optim::AdamOptions(0.05));
+  gf::metrics::ConfusionCounter counter(3);
+  for (int step = 0; step < 3; ++step) {
+    gf::manual_seed(100 + step);  // the same dropout draws on every rank and in the reference
+    int64_t correct = 0;
+    const double loss = gf::train::data_parallel_step(dp, opt, {x, y}, &correct);
+    gf::manual_seed(100 + step);
+    const double want = gf::train::step(reference, ref_opt, {x, y}, counter);
+    EXPECT_NEAR(loss, want, 1e-12 * std::abs(want)) << "step " << step;
+  }
+  auto got = model.state_dict(), ref = reference.state_dict();
+  ASSERT_EQ(got.size(), ref.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    if (got[k].second.dtype() != DType::Float64) continue;  // num_batches_tracked
+    expect_same_on_every_rank(got[k].second, got[k].first + " after 3 steps");
+    std::vector<double> g = got[k].second.tolist(), r = ref[k].second.tolist();
+    for (size_t j = 0; j < g.size(); ++j)
+      EXPECT_NEAR(g[j], r[j], 1e-9 * std::max(1.0, std::abs(r[j]))) << got[k].first << "," << j;
+  }
 }
 
 // Run by Distributed.mpirun_rank_exit (GF_DIST_FAULT=1): the last rank exits at once, the

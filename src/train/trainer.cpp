@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "gradflow/distributed/sharded_batch.hpp"
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/functional.hpp"
@@ -71,7 +73,14 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
   if (s.size() > 0) {
     Tensor x = batch.data.slice(0, s.begin, s.end);
     target = batch.target.slice(0, s.begin, s.end);
-    Tensor logits = dp.module().forward(x);
+    Tensor logits;
+    {
+      // BatchNorm and Dropout see the global batch (sharded_batch.hpp) when every rank has
+      // rows; a global batch smaller than the world (a last batch) normalizes per rank.
+      std::optional<distributed::ShardedForward> global;
+      if (n >= world) global.emplace(distributed::ShardedBatch{n, s.begin, s.end});
+      logits = dp.module().forward(x);
+    }
     loss = nn::functional::cross_entropy(logits, target);
     metrics::ConfusionCounter counter(logits.size(1));
     counter.update(logits.detach(), target);
