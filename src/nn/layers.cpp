@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "gradflow/distributed/sharded_batch.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/generator.hpp"
 #include "gradflow/nn/activation.hpp"
@@ -11,6 +10,7 @@
 #include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/flatten.hpp"
 #include "gradflow/nn/functional/dropout.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 #include "gradflow/ops.hpp"
 #include "python_repr.hpp"
 
@@ -40,7 +40,7 @@ Tensor dropout(const Tensor& input, double p, bool training) {
            dtype_name(input.dtype()));
   // One rank's shard of a data-parallel batch: the global batch's mask is drawn (as one process
   // draws it, keeping the generators of all ranks in step) and the shard's rows are used.
-  const distributed::ShardedBatch* sharded = distributed::sharded_batch();
+  const ShardedBatch* sharded = sharded_batch();
   if (sharded && (input.dim() == 0 || input.size(0) != sharded->end - sharded->begin))
     sharded = nullptr;  // not a tensor of the batch's rows
   Shape shape = input.sizes();

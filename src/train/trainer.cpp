@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "gradflow/distributed/sharded_batch.hpp"
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/functional.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 
 namespace gf::train {
 
@@ -75,10 +75,13 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
     target = batch.target.slice(0, s.begin, s.end);
     Tensor logits;
     {
-      // BatchNorm and Dropout see the global batch (sharded_batch.hpp) when every rank has
+      // BatchNorm and Dropout see the global batch (nn/sharded_batch.hpp) when every rank has
       // rows; a global batch smaller than the world (a last batch) normalizes per rank.
-      std::optional<distributed::ShardedForward> global;
-      if (n >= world) global.emplace(distributed::ShardedBatch{n, s.begin, s.end});
+      std::optional<nn::ShardedForward> global;
+      if (n >= world)
+        global.emplace(nn::ShardedBatch{n, s.begin, s.end, [](Tensor& t) {
+                                          distributed::all_reduce(t, distributed::ReduceOp::Sum);
+                                        }});
       logits = dp.module().forward(x);
     }
     loss = nn::functional::cross_entropy(logits, target);

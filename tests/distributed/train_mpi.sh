@@ -213,7 +213,7 @@ with open(sys.argv[1], "w") as f:
 PY
     # N=1 and N=2 on the same data: equal to 1e-5 relative, as the MLP, because BatchNorm normalizes
     # with the global batch's statistics (all-reduced) and Dropout uses the global batch's mask
-    # (include/gradflow/distributed/sharded_batch.hpp). Global batch 25: shards of 13 and 12.
+    # (include/gradflow/nn/sharded_batch.hpp). Global batch 25: shards of 13 and 12.
     for n in 1 2; do
       run=("$bin" train --data "csv:$work/images.csv" --model cnn --epochs 2 --batch-size 25
            --threads 1 --no-plots --out "$work/cnn$n")
