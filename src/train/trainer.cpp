@@ -76,7 +76,9 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
     Tensor logits;
     {
       // BatchNorm and Dropout see the global batch (nn/sharded_batch.hpp) when every rank has
-      // rows; a global batch smaller than the world (a last batch) normalizes per rank.
+      // rows. A global batch smaller than the world (a last batch) is trained per rank: the
+      // ranks with rows normalize their shard and draw their own masks (their generators then
+      // leave those of the ranks without rows, and N=1's).
       std::optional<nn::ShardedForward> global;
       if (n >= world)
         global.emplace(nn::ShardedBatch{n, s.begin, s.end, [](Tensor& t) {
