@@ -10,11 +10,14 @@
 #include "gradflow/distributed/distributed.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/activation.hpp"
+#include "gradflow/nn/batchnorm.hpp"
 #include "gradflow/nn/container.hpp"
+#include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/functional.hpp"
 #include "gradflow/nn/linear.hpp"
 #include "gradflow/ops.hpp"
 #include "gradflow/optim/adam.hpp"
+#include "gradflow/train/trainer.hpp"
 
 namespace dist = gf::distributed;
 using gf::DType;
@@ -208,6 +211,84 @@ TEST(Distributed, DataParallelParametersNotReached) {
   for (size_t k = 0; k < params.size(); ++k) {
     std::vector<double> g = params[k].grad().tolist();
     for (size_t j = 0; j < g.size(); ++j) EXPECT_DOUBLE_EQ(g[j], alone[k][j] / w) << k << "," << j;
+  }
+}
+
+// Buffers (BatchNorm's running statistics) after a step are rank 0's on every rank, as with
+// torch DDP's broadcast_buffers: each rank forwards a different shard, so its own update would
+// differ. Rank 0's running mean is its shard's update from 0: momentum 0.1 x the shard's mean.
+TEST(Distributed, DataParallelBroadcastsBuffersAfterTheStep) {
+  gf::manual_seed(4);
+  const int64_t n = 4 * dist::world_size();
+  Tensor x = gf::randn({n, 3}, DType::Float64);
+  Tensor y = gf::randint(0, 2, {n});
+  gf::nn::Sequential model(gf::nn::Linear(3, 3, true, DType::Float64),
+                           gf::nn::BatchNorm1d(gf::nn::BatchNormOptions(3).dtype(DType::Float64)),
+                           gf::nn::Linear(3, 2, true, DType::Float64));
+  dist::DataParallel dp(model, 1 << 20);
+  const dist::Shard s = dist::shard(n);
+  // Rank 0's shard through the first Linear: the activations BatchNorm sees on rank 0.
+  Tensor h0;
+  {
+    gf::NoGradGuard no_grad;
+    h0 = model[0]->forward(x.slice(0, 0, dist::shard(n, 0, dist::world_size()).end));
+  }
+  gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
+                                    y.slice(0, s.begin, s.end))
+      .backward();
+  dp.sync_gradients();
+  for (const auto& [name, b] : model.named_buffers())
+    expect_same_on_every_rank(b, "buffer " + name + " after the step");
+  std::vector<double> mean;
+  for (const auto& [name, b] : model.named_buffers())
+    if (name == "1.running_mean") mean = b.tolist();
+  std::vector<double> want = gf::mean(h0, std::vector<int64_t>{0}).tolist();
+  ASSERT_EQ(mean.size(), want.size());
+  for (size_t c = 0; c < mean.size(); ++c) EXPECT_NEAR(mean[c], 0.1 * want[c], 1e-12) << c;
+}
+
+// BatchNorm and Dropout under train::data_parallel_step see the global batch: W ranks on
+// unequal shards (a global batch of 5W + 1 rows) end three Adam steps with the parameters and
+// running statistics of one process stepping on the whole batch (train::step) with the same
+// generator, as far as rounding goes. Without the global statistics (per-shard BatchNorm, per-rank
+// masks) they differ by far more than the tolerance at W = 2.
+TEST(Distributed, DataParallelStepBatchNormAndDropoutSeeTheGlobalBatch) {
+  const int w = dist::world_size();
+  gf::manual_seed(21);
+  const int64_t n = 5 * w + 1;
+  Tensor x = gf::randn({n, 4}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {n});
+  auto make = [] {
+    return gf::nn::Sequential(
+        // No bias before BatchNorm: its exact gradient is 0, and Adam would turn the rounding
+        // noise there into steps of lr·noise/eps.
+        gf::nn::Linear(4, 8, false, DType::Float64),
+        gf::nn::BatchNorm1d(gf::nn::BatchNormOptions(8).dtype(DType::Float64)), gf::nn::ReLU(),
+        gf::nn::Dropout(0.3), gf::nn::Linear(8, 3, true, DType::Float64));
+  };
+  gf::manual_seed(1);
+  gf::nn::Sequential model = make(), reference = make();
+  reference.load_state_dict(model.state_dict());
+  dist::DataParallel dp(model, 1 << 20);
+  gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(0.05));
+  gf::optim::Adam ref_opt(reference.parameters(), gf::optim::AdamOptions(0.05));
+  gf::metrics::ConfusionCounter counter(3);
+  for (int step = 0; step < 3; ++step) {
+    gf::manual_seed(100 + step);  // the same dropout draws on every rank and in the reference
+    int64_t correct = 0;
+    const double loss = gf::train::data_parallel_step(dp, opt, {x, y}, &correct);
+    gf::manual_seed(100 + step);
+    const double want = gf::train::step(reference, ref_opt, {x, y}, counter);
+    EXPECT_NEAR(loss, want, 1e-12 * std::abs(want)) << "step " << step;
+  }
+  auto got = model.state_dict(), ref = reference.state_dict();
+  ASSERT_EQ(got.size(), ref.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    if (got[k].second.dtype() != DType::Float64) continue;  // num_batches_tracked
+    expect_same_on_every_rank(got[k].second, got[k].first + " after 3 steps");
+    std::vector<double> g = got[k].second.tolist(), r = ref[k].second.tolist();
+    for (size_t j = 0; j < g.size(); ++j)
+      EXPECT_NEAR(g[j], r[j], 1e-9 * std::max(1.0, std::abs(r[j]))) << got[k].first << "," << j;
   }
 }
 

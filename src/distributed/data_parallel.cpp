@@ -169,6 +169,15 @@ void DataParallel::sync_gradients() {
   std::fill(arrived_.begin(), arrived_.end(), 0);
   next_start_ = 0;
   started_ = 0;
+  // Buffers (BatchNorm's running statistics) are updated by each rank's forward from its own
+  // shard, so they drift apart; like torch DDP's broadcast_buffers (default on), rank 0's are
+  // copied to every rank, here once per step after the forward rather than before the next one,
+  // so evaluation and checkpoints between steps see the same buffers on every rank. (The batch
+  // statistics a training forward normalizes with stay the shard's: no SyncBatchNorm.)
+  for (const auto& [name, t] : module_.named_buffers()) {
+    Tensor handle = t;
+    broadcast(handle, 0);
+  }
 }
 
 }  // namespace gf::distributed

@@ -4,6 +4,7 @@
 
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/functional/batchnorm.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 #include "python_repr.hpp"
 
 namespace gf::nn {
@@ -54,6 +55,11 @@ Tensor BatchNormBase::forward(const Tensor& input) {
   }
   const bool use_batch_stats = is_training() || !o.track_running_stats();
   const bool pass_running = !is_training() || o.track_running_stats();
+  // One rank's shard of a data-parallel batch: the global batch's statistics (SyncBatchNorm).
+  if (const ShardedBatch* sharded = sharded_batch(); sharded && use_batch_stats)
+    return sync_batch_norm(input, pass_running ? running_mean : Tensor(),
+                           pass_running ? running_var : Tensor(), weight, bias, factor, o.eps(),
+                           *sharded);
   return functional::batch_norm(input, pass_running ? running_mean : Tensor(),
                                 pass_running ? running_var : Tensor(),
                                 functional::BatchNormFuncOptions()

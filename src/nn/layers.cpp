@@ -10,6 +10,7 @@
 #include "gradflow/nn/dropout.hpp"
 #include "gradflow/nn/flatten.hpp"
 #include "gradflow/nn/functional/dropout.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 #include "gradflow/ops.hpp"
 #include "python_repr.hpp"
 
@@ -37,7 +38,14 @@ Tensor dropout(const Tensor& input, double p, bool training) {
   if (!training || p == 0) return input;
   GF_CHECK(is_floating(input.dtype()), "dropout: input must be floating, got ",
            dtype_name(input.dtype()));
-  Tensor mask = empty(input.sizes(), input.dtype());
+  // One rank's shard of a data-parallel batch: the global batch's mask is drawn (as one process
+  // draws it, keeping the generators of all ranks in step) and the shard's rows are used.
+  const ShardedBatch* sharded = sharded_batch();
+  if (sharded && (input.dim() == 0 || input.size(0) != sharded->end - sharded->begin))
+    sharded = nullptr;  // not a tensor of the batch's rows
+  Shape shape = input.sizes();
+  if (sharded) shape[0] = sharded->rows;
+  Tensor mask = empty(shape, input.dtype());
   Generator& g = default_generator();
   double keep = 1 - p;
   double scale = p == 1 ? 0.0 : 1.0 / keep;
@@ -47,7 +55,7 @@ Tensor dropout(const Tensor& input, double p, bool training) {
     const T s = static_cast<T>(scale);
     for (int64_t i = 0, n = mask.numel(); i < n; ++i) m[i] = g.uniform() < keep ? s : T(0);
   });
-  return input * mask;
+  return input * (sharded ? mask.slice(0, sharded->begin, sharded->end) : mask);
 }
 
 namespace functional {

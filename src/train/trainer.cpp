@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/nn/functional.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 
 namespace gf::train {
 
@@ -71,7 +73,19 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
   if (s.size() > 0) {
     Tensor x = batch.data.slice(0, s.begin, s.end);
     target = batch.target.slice(0, s.begin, s.end);
-    Tensor logits = dp.module().forward(x);
+    Tensor logits;
+    {
+      // BatchNorm and Dropout see the global batch (nn/sharded_batch.hpp) when every rank has
+      // rows. A global batch smaller than the world (a last batch) is trained per rank: the
+      // ranks with rows normalize their shard and draw their own masks (their generators then
+      // leave those of the ranks without rows, and N=1's).
+      std::optional<nn::ShardedForward> global;
+      if (n >= world)
+        global.emplace(nn::ShardedBatch{n, s.begin, s.end, [](Tensor& t) {
+                                          distributed::all_reduce(t, distributed::ReduceOp::Sum);
+                                        }});
+      logits = dp.module().forward(x);
+    }
     loss = nn::functional::cross_entropy(logits, target);
     metrics::ConfusionCounter counter(logits.size(1));
     counter.update(logits.detach(), target);

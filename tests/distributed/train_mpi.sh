@@ -9,7 +9,16 @@
 #                                      within 10 s, naming the rank
 #   train_mpi.sh mismatch <gradflow>  ranks started with different flags refuse to train (exit 2,
 #                                      the message names rank 1); nothing is written
-#   train_mpi.sh cnn      <gradflow>  --model cnn trains on 2 ranks (4x4 images from a csv)
+#   train_mpi.sh ranks    <gradflow>  --resume with another N than the checkpoint's is refused
+#                                      (exit 2, both counts named, nothing trained), both ways;
+#                                      a checkpoint that does not record N resumes at any N
+#   train_mpi.sh interrupt <gradflow> SIGINT to mpirun (Ctrl-C) ends every rank within 5 s,
+#                                      non-zero; the resumed run ends with the metrics of an
+#                                      uninterrupted one (bit for bit)
+#   train_mpi.sh bad_data <gradflow>  rank 1 reads a corrupt (then a missing) data file: the job
+#                                      exits non-zero within 5 s, the message names rank 1
+#   train_mpi.sh cnn      <gradflow>  --model cnn (BatchNorm, Dropout) on 2 ranks, 4x4 images
+#                                      from a csv: the metrics of N=1 to 1e-5 relative
 # Exits 77 (ctest SKIP_RETURN_CODE) with the reason printed when mpirun is absent.
 set -u
 mode=$1
@@ -97,6 +106,101 @@ PY
     [ ! -f "$work/m/last.safetensors" ] || fail "a checkpoint was written"
     echo "OK: refused with exit $rc"
     ;;
+  ranks)
+    # A 2-rank checkpoint resumed without mpirun, and a 1-process one under mpirun -np 2.
+    timeout -k 2 60 "${mpi[@]}" "$bin" train "${common[@]}" --epochs 1 --out "$work/two" \
+      >"$work/two.log" 2>&1 || { cat "$work/two.log"; fail "2-rank run"; }
+    "$bin" train "${common[@]}" --epochs 1 --out "$work/one" >"$work/one.log" \
+      || { cat "$work/one.log"; fail "1-process run"; }
+    cp "$work/two/last.safetensors" "$work/two.before"
+    "$bin" train --out "$work/two" --resume --epochs 2 --threads 1 --no-plots >"$work/r1.log" 2>&1
+    rc=$?
+    cat "$work/r1.log"
+    [ "$rc" -eq 2 ] || fail "resuming a 2-rank checkpoint with 1 process: exit $rc, not 2"
+    grep -q "written by a run of 2 ranks and this one has 1; resume it with mpirun -np 2" \
+      "$work/r1.log" || fail "the message does not name both counts"
+    cmp -s "$work/two/last.safetensors" "$work/two.before" || fail "the refused resume wrote"
+    timeout -k 2 30 "${mpi[@]}" "$bin" train --out "$work/one" --resume --epochs 2 --threads 1 \
+      --no-plots >"$work/r2.log" 2>&1
+    rc=$?
+    grep -v "^\s*$" "$work/r2.log" | head -3
+    [ "$rc" -eq 2 ] || fail "resuming a 1-process checkpoint with 2 ranks: exit $rc, not 2"
+    grep -q "written by a run of 1 rank and this one has 2; resume it without mpirun" \
+      "$work/r2.log" || fail "the message does not name both counts"
+    [ "$(wc -l <"$work/one/metrics.csv")" -eq 2 ] || fail "the refused resume trained"
+    # A checkpoint from before the rank count was recorded: "ranks":1 blanked out of its
+    # metadata (same length, so the safetensors header stays valid) resumes under -np 2.
+    python3 - "$work/one/last.safetensors" <<'PY' || fail "could not edit the checkpoint"
+import sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+field = b'\\"ranks\\":1,'
+assert data.count(field) == 1, "no ranks field in the checkpoint's gradflow_run"
+open(path, "wb").write(data.replace(field, b" " * len(field)))
+PY
+    timeout -k 2 30 "${mpi[@]}" "$bin" train --out "$work/one" --resume --epochs 2 --threads 1 \
+      --no-plots >"$work/r3.log" 2>&1 || { cat "$work/r3.log"; fail "an old checkpoint did not resume"; }
+    grep -q "does not record how many ranks" "$work/r3.log" || fail "no note for the old checkpoint"
+    [ "$(wc -l <"$work/one/metrics.csv")" -eq 3 ] || fail "the old checkpoint's resume did not train"
+    echo "OK: another N refused both ways (exit 2); a checkpoint without the count resumed at N=2"
+    ;;
+  interrupt)
+    timeout -k 2 60 "${mpi[@]}" "$bin" train "${common[@]}" --epochs 30 --out "$work/a" \
+      >"$work/a.log" 2>&1 || { cat "$work/a.log"; fail "uninterrupted run"; }
+    "${mpi[@]}" "$bin" train "${common[@]}" --epochs 30 --out "$work/b" >"$work/b.log" 2>&1 &
+    job=$!
+    for _ in $(seq 400); do [ -f "$work/b/metrics.csv" ] && break; sleep 0.02; done
+    start=$(date +%s.%N)
+    kill -INT "$job"
+    for _ in $(seq 100); do kill -0 "$job" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$job" 2>/dev/null; then kill -9 "$job"; fail "mpirun still running 5 s after SIGINT"; fi
+    wait "$job"
+    rc=$?
+    took=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+    echo "mpirun exited with $rc, ${took} s after SIGINT"
+    [ "$rc" -ne 0 ] || fail "mpirun exited 0 after SIGINT"
+    ! pgrep -f -- "--out $work/b" >/dev/null || fail "a rank outlived mpirun"
+    # mpirun sends the ranks SIGTERM, then SIGKILL 1 s later: normally they stop together at a
+    # batch boundary and rank 0 saves; a SIGKILL first leaves the last epoch's checkpoint.
+    tr '\r' '\n' <"$work/b.log" | grep "stopped by" || echo "(the ranks were killed before they could save)"
+    rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
+    echo "interrupted after $rows of 30 epochs (of ~25 ms each)"
+    [ "$rows" -lt 30 ] || fail "SIGINT came after the run had finished (nothing to resume)"
+    timeout -k 2 60 "${mpi[@]}" "$bin" train --out "$work/b" --resume --threads 1 --no-plots \
+      >"$work/r.log" 2>&1 || { cat "$work/r.log"; fail "resume"; }
+    grep -q "resuming from" "$work/r.log" || fail "did not resume"
+    diff <(metrics "$work/a") <(metrics "$work/b") || fail "resumed metrics differ"
+    echo "OK: SIGINT ended the job (exit $rc, ${took} s); resumed, metrics equal to the uninterrupted run"
+    ;;
+  bad_data)
+    python3 - "$work/good.csv" <<'PY'
+import random, sys
+random.seed(1)
+with open(sys.argv[1], "w") as f:
+    for i in range(300):
+        f.write(",".join(f"{random.random() + i % 3:.3f}" for _ in range(4)) + f",{i % 3}\n")
+PY
+    # The same file, corrupt on "host" 2: a row with a missing column.
+    { head -n 76 "$work/good.csv"; echo "0.5,0.5,1"; tail -n +77 "$work/good.csv"; } >"$work/bad.csv"
+    for rank1 in "$work/bad.csv" "$work/missing.csv"; do
+      start=$(date +%s.%N)
+      timeout -k 2 20 mpirun --allow-run-as-root --oversubscribe \
+        -np 1 "$bin" train --data "csv:$work/good.csv" --epochs 1 --threads 1 --out "$work/d" : \
+        -np 1 "$bin" train --data "csv:$rank1" --epochs 1 --threads 1 --out "$work/d" \
+        >"$work/d.log" 2>&1
+      rc=$?
+      took=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+      grep "gradflow" "$work/d.log" | head -3
+      echo "mpirun exited with $rc after ${took} s"
+      [ "$rc" -ne 0 ] || fail "rank 1 could not read its data but the job exited 0"
+      [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "the job hung"
+      python3 -c "import sys; sys.exit(float('$took') > 5)" || fail "took ${took} s, more than 5"
+      grep -q "gradflow (rank 1 of 2): .*$(basename "$rank1")" "$work/d.log" \
+        || fail "the message does not name rank 1 and its file"
+      [ ! -f "$work/d/last.safetensors" ] || fail "a checkpoint was written"
+    done
+    echo "OK: a rank that cannot read its data ends the job, named"
+    ;;
   cnn)
     python3 - "$work/images.csv" <<'PY'
 import random, sys
@@ -107,12 +211,29 @@ with open(sys.argv[1], "w") as f:
         px = [random.random() + (1.5 if (j % 4 == c or j // 4 == c) else 0) for j in range(16)]
         f.write(",".join(f"{v:.4f}" for v in px) + f",{c}\n")
 PY
-    timeout -k 2 60 "${mpi[@]}" "$bin" train --data "csv:$work/images.csv" --model cnn \
-      --epochs 2 --batch-size 32 --threads 1 --no-plots --out "$work/c" >"$work/c.log" 2>&1 \
-      || { cat "$work/c.log"; fail "cnn on 2 ranks"; }
-    grep -q "data parallel: 2 ranks" "$work/c.log" || fail "not data parallel"
-    metrics "$work/c"
-    [ "$(wc -l <"$work/c/metrics.csv")" -eq 3 ] || fail "metrics.csv should have 2 epochs"
+    # N=1 and N=2 on the same data: equal to 1e-5 relative, as the MLP, because BatchNorm normalizes
+    # with the global batch's statistics (all-reduced) and Dropout uses the global batch's mask
+    # (include/gradflow/nn/sharded_batch.hpp). Global batch 25: shards of 13 and 12.
+    for n in 1 2; do
+      run=("$bin" train --data "csv:$work/images.csv" --model cnn --epochs 2 --batch-size 25
+           --threads 1 --no-plots --out "$work/cnn$n")
+      [ "$n" -eq 1 ] || run=("${mpi[@]}" "${run[@]}")
+      timeout -k 2 60 "${run[@]}" >"$work/cnn$n.log" 2>&1 || { cat "$work/cnn$n.log"; fail "cnn N=$n"; }
+    done
+    grep -q "data parallel: 2 ranks" "$work/cnn2.log" || fail "not data parallel"
+    metrics "$work/cnn1"; metrics "$work/cnn2"
+    python3 - "$work/cnn1/metrics.csv" "$work/cnn2/metrics.csv" <<'PY' || exit 1
+import csv, sys
+a, b = (list(csv.DictReader(open(p))) for p in sys.argv[1:3])
+assert len(a) == len(b) == 2, (len(a), len(b))
+worst = 0
+for ra, rb in zip(a, b):
+    for k in ("train_loss", "train_acc", "valid_loss", "valid_acc"):
+        x, y = float(ra[k]), float(rb[k])
+        worst = max(worst, abs(x - y) / max(abs(x), 1e-12))
+        assert abs(x - y) <= 1e-5 * max(abs(x), 1e-12), f"epoch {ra['epoch']} {k}: N=1 {x} N=2 {y}"
+print(f"OK: the CNN on N=1 and N=2 agrees to {worst:.1e} relative (not bitwise)")
+PY
     echo "OK"
     ;;
   *) echo "train_mpi.sh: unknown mode $mode"; exit 2 ;;

@@ -145,6 +145,18 @@ void run_train(TrainFlags& flags) {
     if (!fs::exists(last_path))
       throw UsageError("--resume: " + last_path + " does not exist; start without --resume");
     resumed = load_checkpoint(last_path);
+    // Every global batch is cut into N shards whose gradient sums are added in another order,
+    // so a resume with another N would quietly continue a different run: refused, on every rank
+    // (rank 0 prints; the others stop with the same status, before any collective).
+    const int64_t ranks = resumed.info.ranks;  // 0: a checkpoint from before the field existed
+    if (ranks > 0 && ranks != world) {
+      if (!lead) throw ExitStatus{2};
+      throw UsageError("--resume: " + last_path + " was written by a run of " +
+                       plural(ranks, "rank") + " and this one has " + std::to_string(world) +
+                       "; resume it " +
+                       (ranks > 1 ? "with mpirun -np " + std::to_string(ranks) : "without mpirun") +
+                       " (the shards of every batch, and so the numbers, depend on the count)");
+    }
     config = merge_resume_config(flags, resumed.config, last_path);
     if (config.schedule == "cosine" && config.epochs != resumed.config.epochs)
       std::cout << "note: --epochs " << config.epochs << " changes the cosine schedule's horizon ("
@@ -200,10 +212,10 @@ void run_train(TrainFlags& flags) {
               << " (" << distributed::shard(config.batch_size, 0, world).size()
               << " per rank), gradients averaged in " << plural(dp->num_buckets(), "bucket")
               << " of <= " << flags.bucket_mb << " MB overlapped with backward\n";
-  if (flags.resume && info.ranks != world)
-    std::cout << "note: the run so far used " << plural(info.ranks, "rank") << ", this one "
-              << world << "; results will not be bit-identical to an uninterrupted run (start it "
-              << "with mpirun -np " << info.ranks << ")\n";
+  if (flags.resume && info.ranks == 0)
+    std::cout << "note: the checkpoint does not record how many ranks trained it (written before "
+              << "the field existed); if not " << world << ", results will not be bit-identical "
+              << "to an uninterrupted run\n";
   info.ranks = world;
   if (flags.resume && info.threads > 0 && info.threads != get_num_threads())
     std::cout << "note: the run so far used " << plural(info.threads, "thread") << ", this one "

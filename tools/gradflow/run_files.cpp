@@ -7,7 +7,7 @@
 
 namespace gf::cli {
 
-// (ranks defaults to 1: checkpoints written before data-parallel runs have none.)
+// (ranks is 0 when absent: checkpoints written before data-parallel runs have none.)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, num_features, num_classes, class_names,
                                                 threads, ranks)
 

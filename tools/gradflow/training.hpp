@@ -111,8 +111,9 @@ struct RunInfo {
   // bitwise equal to an uninterrupted run.
   int64_t threads = 0;
   // Data-parallel ranks (mpirun -np N; 1 without mpirun): the shards, and so the sums, depend
-  // on it the same way.
-  int64_t ranks = 1;
+  // on it the same way, so --resume refuses another N. 0: not recorded (a checkpoint written
+  // before the field existed), resumed at any N.
+  int64_t ranks = 0;
 };
 
 struct RunCheckpoint {
