@@ -19,7 +19,8 @@ using Transform = std::function<Tensor(const Tensor&)>;
 
 // torchvision.transforms.v2.ToDtype(dtype, scale): converts to `dtype`. With scale = true and an
 // integer input, the values are divided by the input type's largest value, in `dtype`:
-//   UInt8 x -> T(x) / T(255)      (ToTensor's x.float().div(255); correctly rounded division)
+//   UInt8 x -> T(x) / T(255)      (a correctly rounded division: the values of torchvision's
+//                                   ToTensor and ConvertImageDtype, x.float().div(255))
 // — the bits load_idx_dataset(dir, Float32) stores. A floating input is only converted, never
 // scaled (as in torchvision), so applying ToDtype to already-converted rows changes nothing.
 // Requires a floating `dtype` when scale is true (gf::Error otherwise). Same shape; contiguous.
