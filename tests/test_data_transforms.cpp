@@ -55,7 +55,8 @@ std::pair<Tensor, Tensor> random_bytes(int64_t n, Shape sample, int64_t classes)
     X.data_ptr<uint8_t>()[i] = static_cast<uint8_t>(s >> 24);
   }
   const int64_t row = X.numel() / n;
-  for (int64_t i = 0; i < n; ++i) y.data_ptr<int64_t>()[i] = X.data_ptr<uint8_t>()[i * row] % classes;
+  for (int64_t i = 0; i < n; ++i)
+    y.data_ptr<int64_t>()[i] = X.data_ptr<uint8_t>()[i * row] % classes;
   return {X, y};
 }
 }  // namespace
@@ -143,8 +144,8 @@ TEST(LoadIdxDataset, UInt8IsTheFilesBytesAndConvertsToTheFloat32Images) {
 // kept as bytes, and d.transform turning every part into the float data bit for bit.
 TEST(LoadClassification, Uint8ImagesKeepTheSplitsAndConvertToTheSameBits) {
   for (DType dt : {DType::Float32, DType::Float64}) {
-    ClassificationSource src{.spec = "idx:" + kFixtures + "/idx-tiny", .dtype = dt, .seed = 3,
-                             .valid_fraction = 0.34};
+    ClassificationSource src{
+        .spec = "idx:" + kFixtures + "/idx-tiny", .dtype = dt, .seed = 3, .valid_fraction = 0.34};
     ClassificationData f = load_classification(src);
     src.uint8_images = true;
     ClassificationData u = load_classification(src);
@@ -182,9 +183,9 @@ TEST(Trainer, UInt8DataConvertedPerBatchTrainsTheSameBits) {
     r->opt = std::make_unique<optim::Adam>(r->model.parameters(), optim::AdamOptions(0.01));
     const Tensor& src = bytes ? X : Xf;
     Transform tf = bytes ? Transform(ToDtype{DType::Float32, true}) : Transform();
-    r->loader = std::make_unique<DataLoader>(
-        TensorDataset(src.slice(0, 0, 320), y.slice(0, 0, 320), tf),
-        DataLoaderOptions{32, true, false, 9});
+    r->loader =
+        std::make_unique<DataLoader>(TensorDataset(src.slice(0, 0, 320), y.slice(0, 0, 320), tf),
+                                     DataLoaderOptions{32, true, false, 9});
     r->t.reset(new train::Trainer{r->model, *r->opt, nullptr, *r->loader, 3, src.slice(0, 320, 400),
                                   y.slice(0, 320, 400)});
     r->t->valid_transform = tf;

@@ -154,10 +154,10 @@ EpochEnd Trainer::train_epoch(const std::function<bool()>& stop,
   EpochMetrics m{p.epoch + 1,  p.loss_sum / seen, double(p.correct) / seen,
                  std::nan(""), std::nan(""),      0};
   if (valid_X.defined() && valid_X.size(0) > 0) {
-    Evaluation v = valid_transform
-                       ? evaluate(model, data::TensorDataset(valid_X, valid_y, valid_transform),
-                                  num_classes)
-                       : evaluate(model, valid_X, valid_y, num_classes);
+    Evaluation v =
+        valid_transform
+            ? evaluate(model, data::TensorDataset(valid_X, valid_y, valid_transform), num_classes)
+            : evaluate(model, valid_X, valid_y, num_classes);
     m.valid_loss = v.loss, m.valid_acc = v.accuracy;
     if (v.accuracy > p.best_valid_acc) p.best_valid_acc = v.accuracy, p.best_epoch = m.epoch;
   }

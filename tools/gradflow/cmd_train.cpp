@@ -285,8 +285,7 @@ void run_train(TrainFlags& flags) {
     best->load_state_dict(load_checkpoint(best_path).state.model);
     std::cout << "best validation accuracy " << percent(progress.best_valid_acc) << " at epoch "
               << progress.best_epoch << " (" << best_path << "): its test accuracy is "
-              << percent(train::evaluate(*best, test_set, data.num_classes).accuracy)
-              << "\n";
+              << percent(train::evaluate(*best, test_set, data.num_classes).accuracy) << "\n";
   } else if (data.valid.size() == 0) {
     std::cout << "no validation set (--valid-fraction 0): no best.safetensors\n";
   }
