@@ -32,15 +32,18 @@ ClassificationData load_classification(const ClassificationSource& src) {
   LabeledSplit train_all;
   bool standardize = true;
   if (spec == "fashion-mnist" || spec.rfind("idx:", 0) == 0) {
+    GF_CHECK(is_floating(src.dtype), op, "dtype must be floating, got ", dtype_name(src.dtype));
+    const DType stored = src.uint8_images ? DType::UInt8 : src.dtype;
+    if (src.uint8_images) d.transform = ToDtype{src.dtype, /*scale=*/true};
     IdxDataset idx;
     if (spec == "fashion-mnist") {
-      idx = load_fashion_mnist(kFashionMnistDir, src.dtype);  // says how to install it
+      idx = load_fashion_mnist(kFashionMnistDir, stored);  // says how to install it
       d.description = std::string("Fashion-MNIST (") + kFashionMnistDir + ")";
       d.class_names = fashion_mnist_classes();
     } else {
       const std::string dir = spec.substr(4);
       GF_CHECK(exists(dir, true), op, dir, " is not a directory");
-      idx = load_idx_dataset(dir, src.dtype);
+      idx = load_idx_dataset(dir, stored);
       d.description = "IDX files in " + dir;
     }
     train_all = {idx.train_images.contiguous(), idx.train_labels.contiguous()};

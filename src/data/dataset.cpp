@@ -1,8 +1,9 @@
 // TensorDataset and DataLoader: shuffling with the loader's generator, batches gathered by
-// detail::take_rows (one memcpy per row into the batch buffer).
+// detail::take_rows (one memcpy per row into the batch buffer), then the dataset's transform.
 #include "gradflow/data/dataset.hpp"
 
 #include <numeric>
+#include <utility>
 
 #include "rows.hpp"
 
@@ -21,11 +22,16 @@ TensorDataset::TensorDataset(const Tensor& features, const Tensor& labels) {
   size_ = features.size(0);
 }
 
+TensorDataset::TensorDataset(const Tensor& features, const Tensor& labels, Transform transform)
+    : TensorDataset(features, labels) {
+  transform_ = std::move(transform);
+}
+
 Example TensorDataset::get(int64_t i) const {
   GF_CHECK(i >= -size_ && i < size_, "TensorDataset::get: index ", i,
            " is out of range for a dataset of size ", size_);
   if (i < 0) i += size_;
-  return {features_.select(0, i), labels_.select(0, i)};
+  return {transform_features(features_.select(0, i)), labels_.select(0, i)};
 }
 
 DataLoader::DataLoader(TensorDataset dataset, DataLoaderOptions options)
@@ -60,7 +66,7 @@ Batch DataLoader::batch(int64_t b) const {
   const int64_t start = b * options_.batch_size;
   const int64_t n = std::min(options_.batch_size, dataset_.size() - start);
   const int64_t* idx = order_.data() + start;
-  return {detail::take_rows(dataset_.features(), idx, n),
+  return {dataset_.transform_features(detail::take_rows(dataset_.features(), idx, n)),
           detail::take_rows(dataset_.labels(), idx, n)};
 }
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "gradflow/data/transforms.hpp"
 #include "gradflow/factories.hpp"
 
 namespace gf::data {
@@ -20,7 +21,9 @@ namespace {
 struct RawIdx {
   uint8_t type = 0;
   Shape dims;
-  std::vector<unsigned char> data;  // big-endian elements
+  Tensor bytes;  // UInt8 [bytes]: the big-endian elements, read straight into a tensor's storage
+  const unsigned char* data() const { return bytes.data_ptr<uint8_t>(); }
+  std::size_t size() const { return static_cast<std::size_t>(bytes.numel()); }
 };
 
 std::size_t type_size(uint8_t type) {
@@ -146,8 +149,8 @@ RawIdx read_raw(const std::string& path, const char* op) {
     GF_CHECK(nbytes <= reachable, op, path, ": truncated or corrupt: dims ", raw.dims, " need ",
              nbytes, " bytes of data, more than a ", in.file_size(), "-byte gzip file can hold");
   }
-  raw.data.resize(nbytes);
-  got = in.read(raw.data.data(), nbytes);
+  raw.bytes = empty({static_cast<int64_t>(nbytes)}, DType::UInt8);
+  got = in.read(raw.bytes.data_ptr<uint8_t>(), nbytes);
   GF_CHECK(got == nbytes, op, path, ": truncated: expected ", nbytes, " bytes of data, found ", got,
            gz_note(in));
   unsigned char extra[64];
@@ -162,8 +165,8 @@ RawIdx read_raw(const std::string& path, const char* op) {
 
 template <class Out>
 void decode(const RawIdx& raw, Out* out) {
-  const unsigned char* b = raw.data.data();
-  const std::size_t n = raw.data.size() / type_size(raw.type);
+  const unsigned char* b = raw.data();
+  const std::size_t n = raw.size() / type_size(raw.type);
   switch (raw.type) {
     case 0x08:
       for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(b[i]);
@@ -229,16 +232,12 @@ Split load_split(const std::string& dir, const std::string& prefix, DType dtype)
   GF_CHECK(labels.dims[0] == images.dims[0], op, lp, ": ", labels.dims[0], " labels for ",
            images.dims[0], " images in ", ip);
   const int64_t n = images.dims[0];
-  const int64_t features = n ? static_cast<int64_t>(images.data.size()) / n : 0;
+  const int64_t features = n ? static_cast<int64_t>(images.size()) / n : 0;
   Split s;
   s.labels_path = lp;
-  s.images = empty({n, features}, dtype);
-  dispatch_floating(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* out = s.images.data_ptr<T>();
-    const unsigned char* b = images.data.data();
-    for (std::size_t i = 0; i < images.data.size(); ++i) out[i] = static_cast<T>(b[i]) / T(255);
-  });
+  // The file's bytes are the UInt8 images (no copy); floating images are pixels / 255.
+  const Tensor pixels = images.bytes.view({n, features});
+  s.images = dtype == DType::UInt8 ? pixels : ToDtype{dtype, /*scale=*/true}(pixels);
   s.labels = empty({n}, DType::Int64);
   decode(labels, s.labels.data_ptr<int64_t>());
   return s;
@@ -255,7 +254,8 @@ Tensor read_idx(const std::string& path) {
 }
 
 IdxDataset load_idx_dataset(const std::string& dir, DType dtype) {
-  GF_CHECK(is_floating(dtype), "load_idx_dataset: dtype must be floating, got ", dtype_name(dtype));
+  GF_CHECK(is_floating(dtype) || dtype == DType::UInt8,
+           "load_idx_dataset: dtype must be floating or uint8, got ", dtype_name(dtype));
   Split train = load_split(dir, "train", dtype);
   Split test = load_split(dir, "t10k", dtype);
   GF_CHECK(train.images.size(1) == test.images.size(1), "load_idx_dataset: ", dir,

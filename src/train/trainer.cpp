@@ -25,8 +25,11 @@ void from_json(const nlohmann::json& j, EpochMetrics& m) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Progress, loss_sum, correct, seen, seconds, history,
                                    best_valid_acc, best_epoch)
 
-Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t num_classes,
-                    int64_t batch_size) {
+namespace {
+// In fixed batches [start, end) of n rows, in order: rows(start, end) gives the model's input.
+template <class Rows>
+Evaluation evaluate_batches(nn::Module& model, const Tensor& y, int64_t n, int64_t num_classes,
+                            int64_t batch_size, const Rows& rows) {
   NoGradGuard no_grad;
   // eval() mode (Dropout off, BatchNorm on its running statistics), restored on the way out
   struct EvalMode {
@@ -37,15 +40,30 @@ Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t
   } eval_mode(model);
   metrics::ConfusionCounter counter(num_classes);
   double loss_sum = 0;
-  const int64_t n = X.defined() ? X.size(0) : 0;
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t end = std::min(n, start + batch_size);
     Tensor yb = y.slice(0, start, end);
-    Tensor logits = model.forward(X.slice(0, start, end));
+    Tensor logits = model.forward(rows(start, end));
     loss_sum += nn::functional::cross_entropy(logits, yb, nn::Reduction::Sum).item();
     counter.update(logits, yb);
   }
   return {n > 0 ? loss_sum / double(n) : 0.0, counter.accuracy(), counter.matrix()};
+}
+}  // namespace
+
+Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t num_classes,
+                    int64_t batch_size) {
+  return evaluate_batches(model, y, X.defined() ? X.size(0) : 0, num_classes, batch_size,
+                          [&](int64_t start, int64_t end) { return X.slice(0, start, end); });
+}
+
+Evaluation evaluate(nn::Module& model, const data::TensorDataset& dataset, int64_t num_classes,
+                    int64_t batch_size) {
+  const Tensor& X = dataset.features();
+  return evaluate_batches(model, dataset.labels(), dataset.size(), num_classes, batch_size,
+                          [&](int64_t start, int64_t end) {
+                            return dataset.transform_features(X.slice(0, start, end));
+                          });
 }
 
 double step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& batch,
@@ -150,7 +168,10 @@ EpochEnd Trainer::train_epoch(const std::function<bool()>& stop,
   EpochMetrics m{p.epoch + 1,  p.loss_sum / seen, double(p.correct) / seen,
                  std::nan(""), std::nan(""),      0};
   if (valid_X.defined() && valid_X.size(0) > 0) {
-    Evaluation v = evaluate(model, valid_X, valid_y, num_classes);
+    Evaluation v =
+        valid_transform
+            ? evaluate(model, data::TensorDataset(valid_X, valid_y, valid_transform), num_classes)
+            : evaluate(model, valid_X, valid_y, num_classes);
     m.valid_loss = v.loss, m.valid_acc = v.accuracy;
     if (v.accuracy > p.best_valid_acc) p.best_valid_acc = v.accuracy, p.best_epoch = m.epoch;
   }

@@ -58,7 +58,8 @@ void run_eval(const EvalFlags& f) {
   // every row of the file is checked, not only the test part: a bad label is bad input
   DataSets data = load_datasets(c, &p, &m.checkpoint.standardizer);
   const Split test = as_model_input(data.test, m.sample_shape);
-  train::Evaluation e = train::evaluate(*m.model, test.X, test.y, p.num_classes);
+  train::Evaluation e =
+      train::evaluate(*m.model, data::TensorDataset(test.X, test.y, data.transform), p.num_classes);
   const std::vector<std::string>& names = p.class_names;
   std::cout << "checkpoint: " << f.checkpoint << " (epoch " << m.checkpoint.state.position.epoch
             << ", " << c.model << ")\ndata: " << data.description

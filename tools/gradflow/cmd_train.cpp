@@ -177,10 +177,12 @@ void run_train(TrainFlags& flags) {
   auto optimizer = train::make_optimizer(config.optimizer, model->parameters(),
                                          {config.lr, config.momentum, config.weight_decay});
   auto scheduler = train::make_scheduler(config.schedule, *optimizer, config.epochs);
-  data::DataLoader loader(data::TensorDataset(data.train.X, data.train.y),
+  data::DataLoader loader(data::TensorDataset(data.train.X, data.train.y, data.transform),
                           {config.batch_size, /*shuffle=*/true, /*drop_last=*/false, config.seed});
   train::Trainer trainer{*model,           *optimizer,   scheduler.get(), loader,
                          data.num_classes, data.valid.X, data.valid.y};
+  trainer.valid_transform = data.transform;
+  const data::TensorDataset test_set(data.test.X, data.test.y, data.transform);
   if (flags.resume) trainer.restore(resumed.state);
   std::unique_ptr<distributed::DataParallel> dp;
   if (world > 1) {
@@ -286,7 +288,7 @@ void run_train(TrainFlags& flags) {
   // metrics.csv always matches the checkpoint (also when resuming a finished run).
   write_metrics_csv((out / "metrics.csv").string(), progress.history);
 
-  train::Evaluation test = train::evaluate(*model, data.test.X, data.test.y, data.num_classes);
+  train::Evaluation test = train::evaluate(*model, test_set, data.num_classes);
   std::cout << "\ntest accuracy " << percent(test.accuracy) << " of the last model (epoch "
             << progress.epoch << ", last.safetensors; " << format_count(data.test.size())
             << " samples), test loss " << test.loss << "\n";
@@ -295,9 +297,7 @@ void run_train(TrainFlags& flags) {
     best->load_state_dict(load_checkpoint(best_path).state.model);
     std::cout << "best validation accuracy " << percent(progress.best_valid_acc) << " at epoch "
               << progress.best_epoch << " (" << best_path << "): its test accuracy is "
-              << percent(
-                     train::evaluate(*best, data.test.X, data.test.y, data.num_classes).accuracy)
-              << "\n";
+              << percent(train::evaluate(*best, test_set, data.num_classes).accuracy) << "\n";
   } else if (data.valid.size() == 0) {
     std::cout << "no validation set (--valid-fraction 0): no best.safetensors\n";
   }

@@ -19,6 +19,8 @@ DataSets load_datasets(const TrainConfig& c, const RunInfo* model,
   src.csv.delimiter = c.csv_delimiter.empty() ? ',' : c.csv_delimiter[0];
   src.csv.label_column = c.csv_label_column;
   src.csv.string_labels = c.csv_string_labels;
+  src.uint8_images = true;  // images stay UInt8 (a quarter of float32's memory), d.transform
+                            // converts each batch
   if (model) src.expect_features = model->num_features, src.expect_classes = model->num_classes;
   DataSets d = data::load_classification(src);
   for (const auto& w : d.warnings) std::cerr << "warning: " << w << "\n";

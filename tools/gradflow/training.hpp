@@ -86,8 +86,10 @@ std::string default_data_spec();  // fashion-mnist when installed, else syntheti
 
 using Split = data::LabeledSplit;
 using DataSets = data::ClassificationData;
-// The config's data (data::load_classification; warnings go to stderr). For a checkpoint's
-// model: its standardization, and the data must have its features and classes.
+// The config's data (data::load_classification; warnings go to stderr). Images stay UInt8:
+// every use of X goes through d.transform (the loader's TensorDataset, the trainer's
+// valid_transform, evaluate over a TensorDataset). For a checkpoint's model: its
+// standardization, and the data must have its features and classes.
 DataSets load_datasets(const TrainConfig& config, const RunInfo* model = nullptr,
                        const data::Standardizer* fitted = nullptr);
 

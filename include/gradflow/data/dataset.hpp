@@ -7,11 +7,17 @@
 //
 // Each range-for over the loader is one epoch: begin() draws a new order from the loader's own
 // generator (when shuffling), so the epochs differ but the whole run is fixed by `seed`.
-// Batches are gathered with one contiguous row copy each (no per-sample tensors).
+// Batches are gathered with one contiguous row copy each (no per-sample tensors), then go through
+// the dataset's transform, if it has one: images held as UInt8 and converted per batch,
+//
+//   gf::data::TensorDataset train(X_uint8, y, gf::data::ToDtype{gf::DType::Float32, true});
+//
+// give every batch the bits that converting the whole set up front would (transforms.hpp).
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "gradflow/data/transforms.hpp"
 #include "gradflow/generator.hpp"
 #include "gradflow/tensor.hpp"
 
@@ -22,7 +28,7 @@ struct Example {
   Tensor target;
 };
 struct Batch {
-  Tensor data;    // [B, features...] contiguous, the features' dtype
+  Tensor data;    // [B, features...] contiguous: the features' dtype, or the transform's output
   Tensor target;  // [B, ...] contiguous (Int64 class ids for classification)
 };
 
@@ -32,13 +38,23 @@ class TensorDataset {
   TensorDataset() = default;
   // Requires features.dim() >= 1 and labels.size(0) == features.size(0).
   TensorDataset(const Tensor& features, const Tensor& labels);
+  // The same, with a transform the features go through on the way out (get, the loader's
+  // batches): torchvision's `transform=` argument, applied to whole batches. An empty one: none.
+  TensorDataset(const Tensor& features, const Tensor& labels, Transform transform);
   int64_t size() const { return size_; }
-  Example get(int64_t i) const;  // views of row i (i may be negative, from the end)
-  const Tensor& features() const { return features_; }
+  // Row i (i may be negative, from the end): views, or with a transform, transform(row i).
+  Example get(int64_t i) const;
+  const Tensor& features() const { return features_; }  // as stored (before the transform)
   const Tensor& labels() const { return labels_; }
+  const Transform& transform() const { return transform_; }
+  // rows -> transform(rows), or rows without a transform (the loader calls it on its batches).
+  Tensor transform_features(const Tensor& rows) const {
+    return transform_ ? transform_(rows) : rows;
+  }
 
  private:
   Tensor features_, labels_;
+  Transform transform_;
   int64_t size_ = 0;
 };
 

@@ -21,7 +21,7 @@ Tensor read_idx(const std::string& path);
 
 // A train/test pair of image and label IDX files.
 struct IdxDataset {
-  Tensor train_images;  // [N, prod(image dims)] floating, u8 pixels scaled to [0, 1]
+  Tensor train_images;  // [N, prod(image dims)] floating, u8 pixels scaled to [0, 1]; or UInt8
   Tensor train_labels;  // [N] Int64
   Tensor test_images;
   Tensor test_labels;
@@ -30,7 +30,10 @@ struct IdxDataset {
 
 // Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
 // t10k-labels-idx1-ubyte (each optionally .gz) from dir. Images must be u8; labels u8, one per
-// image. Pixels go straight from bytes to `dtype` (no Int64 intermediate). The classes are
+// image. Pixels go straight from bytes to `dtype` (no Int64 intermediate): a floating dtype gets
+// pixels / 255 (ToDtype{dtype, true}); DType::UInt8 keeps the file's bytes (no conversion, a
+// quarter of float32's memory) for a data set that converts per batch (TensorDataset with
+// ToDtype{Float32, true}: the same bits as Float32 here). The classes are
 // 0..C-1, each with samples in train or test: a label past the first class without samples
 // (e.g. a stray 255 in a 10-class set) throws gf::Error naming the file, item and label.
 IdxDataset load_idx_dataset(const std::string& dir, DType dtype = DType::Float32);

@@ -58,6 +58,10 @@ struct Evaluation {
 // In fixed batches, in order, sums in double (so the same model gives the same numbers).
 Evaluation evaluate(nn::Module& model, const Tensor& X, const Tensor& y, int64_t num_classes,
                     int64_t batch_size = 1024);
+// The same over a data set: each batch of its features goes through its transform first (UInt8
+// images converted per batch give the numbers of evaluating the converted set).
+Evaluation evaluate(nn::Module& model, const data::TensorDataset& dataset, int64_t num_classes,
+                    int64_t batch_size = 1024);
 
 // forward, cross_entropy and, when the loss is finite, zero_grad, backward, step; the batch's
 // predictions go into `counter`. Returns the batch's mean loss.
@@ -92,6 +96,9 @@ struct Trainer {
   // same order on every rank), each trained by data_parallel_step, and stop() is asked of every
   // rank (any rank's true stops all of them at the same batch).
   distributed::DataParallel* data_parallel = nullptr;
+  // Applied to the validation rows before the model (as the loader's dataset transforms the
+  // training rows); empty: valid_X is the model's input.
+  data::Transform valid_transform{};
 
   // Trains the rest of the epoch in progress; asks stop() before each batch and reports each
   // batch done to on_batch(batches in the epoch).
