@@ -128,6 +128,9 @@ from ._gradflow import (  # noqa: E402,F401  (the second round's ops, src/ops_br
     sort, argsort, topk, scatter, scatter_add, flip, roll, tile, split, chunk, unbind, movedim,
     moveaxis, tril, triu, einsum,
 )
+from ._gradflow import (  # noqa: E402,F401  (masks, src/indexing.cpp)
+    masked_fill, masked_select, nonzero, any, all,
+)
 from ._gradflow import save, load, load_metadata  # noqa: E402,F401
 from . import autograd, nn, optim, utils, data, metrics, viz, models  # noqa: E402,F401
 

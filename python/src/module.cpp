@@ -90,6 +90,7 @@ PYBIND11_MODULE(_gradflow, m) {
   init_tensor(m);
   init_ops(m);
   init_ops_breadth(m);
+  init_indexing(m);
   init_autograd(m);
   init_nn(m);
   init_nn_conv(m);
