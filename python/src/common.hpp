@@ -109,6 +109,7 @@ void init_indexing(py::module_& m);
 void init_autograd(py::module_& m);
 void init_nn(py::module_& m);
 void init_nn_conv(py::module_& m);
+void init_nn_norm(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);
 void init_io(py::module_& m);

@@ -94,6 +94,7 @@ PYBIND11_MODULE(_gradflow, m) {
   init_autograd(m);
   init_nn(m);
   init_nn_conv(m);
+  init_nn_norm(m);
   init_optim(m);
   init_data(m);
   init_io(m);

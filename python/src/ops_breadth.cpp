@@ -161,6 +161,16 @@ void init_ops_breadth(py::module_& m) {
       },
       py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true);
 
+  // ---- median (src/ops/median.cpp): over all elements, or (values, indices) along a dim ----
+  def_op(
+      m, cls, "median",
+      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) -> py::object {
+        if (!dim) return py::cast(gf::median(x));
+        auto [v, i] = gf::median(x, *dim, keepdim);
+        return return_type("median", v, i);
+      },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+
   // ---- scatter (src/ops/scatter.cpp) ----
   def_op(
       m, cls, "scatter",
