@@ -190,6 +190,21 @@ class Upsample(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Upsample, size: Any = ..., scale_factor: Any = ..., mode: str = ..., align_corners: Optional[bool] = ...) -> None: ...
     mode: str
 
+class _BatchNorm(gradflow.nn.Module):
+    def __init__(self, /, *args, **kwargs): ...
+    weight: Any
+    bias: Any
+    running_mean: Any
+    running_var: Any
+    num_batches_tracked: Any
+    num_features: int
+    eps: float
+    momentum: Optional[float]
+    affine: bool
+    track_running_stats: bool
+    def reset_running_stats(self: gradflow.nn._BatchNorm) -> None: ...
+    def reset_parameters(self: gradflow.nn._BatchNorm) -> None: ...
+
 from . import functional as functional
 from . import init as init
 from . import utils as utils
