@@ -146,7 +146,15 @@ def stub(modname):
     mod = importlib.import_module(modname)
     lines = [HEADER, "from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, overload",
              "import numpy", "import gradflow", ""]
-    names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
+    names = list(getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")])
+    # private base classes that public classes here derive from (nn._BatchNorm) get stubs too
+    for n in list(names):
+        obj = getattr(mod, n)
+        if inspect.isclass(obj):
+            for base in obj.__mro__[1:]:
+                if base.__name__.startswith("_") and getattr(mod, base.__name__, None) is base:
+                    names.append(base.__name__)
+    names = list(dict.fromkeys(names))
     for n in sorted(names):
         obj = getattr(mod, n)
         if inspect.ismodule(obj):

@@ -221,7 +221,8 @@ TEST(OpsIndex, ErrorsNameTheOpAndTheValues) {
   EXPECT_GF_ERROR(x.index({5}), "select: index 5 out of range");
   Tensor y = x.clone();
   EXPECT_GF_ERROR(y.index_put_({0}, zeros({2}, DType::Float64)),
-                  "index_put_: shapes [2] and [3] cannot be broadcast");
+                  "index_put_: shape mismatch: value tensor of shape [2] cannot be broadcast to "
+                  "indexing result of shape [3]");
   EXPECT_GF_ERROR(masked_fill(x, tensor({1, 0, 1}, DType::Int64), 0.0),
                   "masked_fill: only supports boolean masks, but got mask with dtype torch.int64");
   EXPECT_GF_ERROR(

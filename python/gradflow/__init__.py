@@ -46,6 +46,7 @@ class _ReturnTypes:
     min = _namedtuple("min", ["values", "indices"])
     sort = _namedtuple("sort", ["values", "indices"])
     topk = _namedtuple("topk", ["values", "indices"])
+    median = _namedtuple("median", ["values", "indices"])
 
 
 _return_types = _ReturnTypes
@@ -127,6 +128,9 @@ from ._gradflow import (  # noqa: E402,F401  (the second round's ops, src/ops_br
     bitwise_xor, fmod, remainder, clamp_min, clamp_max, prod, var, std, norm, cumsum, cumprod,
     sort, argsort, topk, scatter, scatter_add, flip, roll, tile, split, chunk, unbind, movedim,
     moveaxis, tril, triu, einsum,
+)
+from ._gradflow import (  # noqa: E402,F401  (masks, src/indexing.cpp)
+    masked_fill, masked_select, nonzero, any, all, median,
 )
 from ._gradflow import save, load, load_metadata  # noqa: E402,F401
 from . import autograd, nn, optim, utils, data, metrics, viz, models  # noqa: E402,F401

@@ -55,10 +55,13 @@ struct PyFunctionNode final : gf::autograd::detail::CustomNodeBase {
     py::gil_scoped_acquire gil;
     for (std::size_t i = 0; i < next_edges.size(); ++i)
       ctx.input_needs_grad[i] = next_edges[i].valid();
-    py::tuple args(grad_outputs.size() + 1);
+    // one gradient per output (zeros for an output that got none, unless
+    // ctx.set_materialize_grads(False): then None)
+    std::vector<Tensor> user_grads = grad_outputs_for_user(grad_outputs);
+    py::tuple args(user_grads.size() + 1);
     args[0] = py_ctx;
-    for (std::size_t i = 0; i < grad_outputs.size(); ++i)
-      args[i + 1] = grad_outputs[i].defined() ? py::cast(grad_outputs[i]) : py::none();
+    for (std::size_t i = 0; i < user_grads.size(); ++i)
+      args[i + 1] = user_grads[i].defined() ? py::cast(user_grads[i]) : py::none();
     py::object result = function.attr("backward")(*args);
     std::vector<Tensor> grads;
     if (py::isinstance<py::tuple>(result) || py::isinstance<py::list>(result)) {
@@ -76,8 +79,10 @@ gf::autograd::Context& FunctionCtx::context() const {
   return n->ctx;
 }
 
-// Function.apply(*args): forward under no_grad, then (if any tensor input requires grad) one
-// node whose backward calls the class's backward; what gf::autograd::Function<D>::apply does.
+// Function.apply(*args): forward under no_grad, then CustomNodeBase::wire (what
+// gf::autograd::Function<D>::apply does): if any tensor input requires grad, one node is the
+// grad_fn of every floating output (output k is its output_nr k), and its backward calls the
+// class's backward with one gradient per output. forward returns a Tensor or a tuple of them.
 py::object function_apply(py::object function, py::args args) {
   std::vector<Tensor> inputs;
   std::vector<std::size_t> positions;
@@ -102,26 +107,17 @@ py::object function_apply(py::object function, py::args args) {
     result = function.attr("forward")(*fargs);
   }
   std::string name = py::str(function.attr("__name__"));
-  if (!py::isinstance<Tensor>(result))
-    throw py::type_error(name + ".forward must return a gradflow.Tensor (one output), got " +
-                         std::string(py::str(py::type::handle_of(result).attr("__name__"))));
-  Tensor out = result.cast<Tensor>();
-  if (!gf::autograd::any_requires_grad(inputs)) return result;
-  bool alias = out.requires_grad();
-  for (const Tensor& in : inputs) alias = alias || in.impl_ptr() == out.impl_ptr();
-  if (alias) out = out.detach();
-  node->node_name = name + "Backward";
-  node->num_args = args.size();
-  node->tensor_positions = std::move(positions);
-  for (const Tensor& in : inputs) {
-    node->next_edges.push_back(gf::autograd::gradient_edge(in));
-    node->input_shapes.push_back(in.sizes());
-    node->input_dtypes.push_back(in.dtype());
+  bool several = py::isinstance<py::tuple>(result) || py::isinstance<py::list>(result);
+  std::vector<Tensor> outs;
+  for (py::handle h : several ? result : py::make_tuple(result)) {
+    if (!py::isinstance<Tensor>(h))
+      throw py::type_error(name + ".forward must return a gradflow.Tensor or a tuple of them, got " +
+                           std::string(py::str(py::type::handle_of(h).attr("__name__"))));
+    outs.push_back(h.cast<Tensor>());
   }
-  gf::autograd::set_history(out, node);
-  node->ctx.pack_saved({out}, {!alias});
-  node->has_saved = node->ctx.has_saved();
-  return py::cast(out);
+  node->wire(name, inputs, std::move(positions), args.size(), outs);
+  if (!several) return py::cast(outs[0]);
+  return tuple_of(outs);
 }
 
 std::string node_repr(const Node& n) {
@@ -213,12 +209,22 @@ void init_autograd(py::module_& m) {
       .def_property_readonly(
           "saved_tensors",
           [](const FunctionCtx& c) { return tuple_of(c.context().saved_tensors()); })
-      .def_property_readonly("needs_input_grad", [](const FunctionCtx& c) {
-        const auto& needs = c.context().input_needs_grad;
-        py::tuple out(needs.size());
-        for (std::size_t i = 0; i < needs.size(); ++i) out[i] = py::bool_(needs[i]);
-        return out;
-      });
+      .def_property_readonly("needs_input_grad",
+                             [](const FunctionCtx& c) {
+                               const auto& needs = c.context().input_needs_grad;
+                               py::tuple out(needs.size());
+                               for (std::size_t i = 0; i < needs.size(); ++i)
+                                 out[i] = py::bool_(needs[i]);
+                               return out;
+                             })
+      .def("mark_non_differentiable",
+           [](FunctionCtx& c, py::args tensors) {
+             c.context().mark_non_differentiable(tensors_of(tensors));
+           })
+      .def(
+          "set_materialize_grads",
+          [](FunctionCtx& c, bool value) { c.context().set_materialize_grads(value); },
+          py::arg("value"));
   ag.def("_function_apply", &function_apply);
 
   ag.def(

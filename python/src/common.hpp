@@ -82,6 +82,22 @@ void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F f, cons
   cls.def(name, f, extra...);
 }
 
+// An in-place method that returns the object it was called on, as torch's (x.add_(1) is x):
+// in_place<Args...>(f) binds f(Tensor& self, Args...) as self.<name>(args...) -> self.
+// The object is a TensorObject: a py::object that signatures (and the stubs) show as Tensor.
+class TensorObject : public py::object {
+ public:
+  using py::object::object;
+  static bool check_(py::handle h) { return py::isinstance<Tensor>(h); }
+};
+template <class... Args, class F>
+auto in_place(F f) {
+  return [f](TensorObject self, Args... args) {
+    f(self.cast<Tensor&>(), std::forward<Args>(args)...);
+    return self;
+  };
+}
+
 // A module's registered parameter as a gradflow.nn.Parameter (the same tensor), None if
 // undefined.
 py::object as_parameter(const Tensor& t);
@@ -89,12 +105,19 @@ py::object as_parameter(const Tensor& t);
 void init_tensor(py::module_& m);
 void init_ops(py::module_& m);
 void init_ops_breadth(py::module_& m);
+void init_indexing(py::module_& m);
 void init_autograd(py::module_& m);
 void init_nn(py::module_& m);
 void init_nn_conv(py::module_& m);
+void init_nn_norm(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);
 void init_io(py::module_& m);
 void init_viz(py::module_& m);
 
 }  // namespace gfpy
+
+template <>
+struct pybind11::detail::handle_type_name<gfpy::TensorObject> {
+  static constexpr auto name = const_name("gradflow._gradflow.Tensor");
+};

@@ -28,17 +28,57 @@ DType dtype_from_numpy(const py::dtype& dtype) {
 
 namespace {
 
-// torch raises IndexError for indices and dims out of range, ValueError for invalid optimizer
-// arguments; everything else is a RuntimeError. The message is gf's, unchanged.
+// gf::Error carries no kind, so the Python type is chosen by the message: each rule names the
+// words of gf's message (and, where a word is shared, the op prefix) of a case where torch
+// raises something other than RuntimeError. The first rule that matches wins; the message is
+// gf's, unchanged. Indexing (t[key]) chooses at its call site (src/indexing.cpp).
+struct ErrorRule {
+  const char* prefix;    // the message starts with this (nullptr: any)
+  const char* contains;  // and contains this
+  PyObject* const* type;
+};
+const ErrorRule kErrorRules[] = {
+    // IndexError: a dim or an index out of range (torch: "Dimension out of range", "index 5 is
+    // out of bounds for dimension 0 with size 3", "Target 7 is out of bounds.")
+    {nullptr, " out of range for a tensor with ", &PyExc_IndexError},  // wrap_dim: every op
+    {"select: ", "out of range for tensor of size", &PyExc_IndexError},
+    {"index_select: ", "is out of bounds", &PyExc_IndexError},
+    {"index: ", "", &PyExc_IndexError},
+    {"narrow: ", "out of range", &PyExc_IndexError},
+    {nullptr, ": target class ", &PyExc_IndexError},  // cross_entropy, nll_loss
+    {"Sequential: index ", "", &PyExc_IndexError},
+    {nullptr, "is out of range for a dataset of size", &PyExc_IndexError},
+    // ValueError: invalid constructor arguments and conversions (torch's Python-side checks)
+    {nullptr, ": Invalid ", &PyExc_ValueError},  // optimizers' lr, betas, eps, ...
+    {nullptr, "probability has to be between 0 and 1", &PyExc_ValueError},
+    {"BatchNorm", "D input (got ", &PyExc_ValueError},
+    {"GroupNorm: ", "must be divisible by num_groups", &PyExc_ValueError},
+    {"Conv", "must be divisible by groups", &PyExc_ValueError},  // the modules, not F.conv*
+    {"Conv", "is not supported for strided convolutions", &PyExc_ValueError},
+    {nullptr, "Invalid padding string", &PyExc_ValueError},
+    {"interpolate: ", "only one of size or scale_factor", &PyExc_ValueError},
+    {"interpolate: ", "either size or scale_factor", &PyExc_ValueError},
+    {"interpolate: ", "align_corners option can only be set", &PyExc_ValueError},
+    {nullptr, "cannot be converted to a scalar", &PyExc_ValueError},  // item(), float(), int()
+    {nullptr, "stride in the given numpy array is negative", &PyExc_ValueError},
+    // TypeError: a Python value of the wrong type
+    {nullptr, "can't convert np.ndarray of type", &PyExc_TypeError},
+    {nullptr, "can be converted to an index", &PyExc_TypeError},
+    // NotImplementedError: torch's for these inputs; gf's for what it does not implement
+    {"interpolate: ", "Only 3D, 4D and 5D input", &PyExc_NotImplementedError},
+    {nullptr, "is not implemented in gradflow", &PyExc_NotImplementedError},
+    {nullptr, ": forward is not implemented", &PyExc_NotImplementedError},
+};
+
 void translate(const gf::Error& e) {
   const char* what = e.what();
-  if (std::strstr(what, "out of range") || std::strstr(what, "out of bounds")) {
-    PyErr_SetString(PyExc_IndexError, what);
-  } else if (std::strstr(what, ": Invalid ")) {
-    PyErr_SetString(PyExc_ValueError, what);
-  } else {
-    PyErr_SetString(PyExc_RuntimeError, what);
+  for (const ErrorRule& r : kErrorRules) {
+    if (r.prefix && std::strncmp(what, r.prefix, std::strlen(r.prefix)) != 0) continue;
+    if (!std::strstr(what, r.contains)) continue;
+    PyErr_SetString(*r.type, what);
+    return;
   }
+  PyErr_SetString(PyExc_RuntimeError, what);
 }
 
 }  // namespace
@@ -90,9 +130,11 @@ PYBIND11_MODULE(_gradflow, m) {
   init_tensor(m);
   init_ops(m);
   init_ops_breadth(m);
+  init_indexing(m);
   init_autograd(m);
   init_nn(m);
   init_nn_conv(m);
+  init_nn_norm(m);
   init_optim(m);
   init_data(m);
   init_io(m);

@@ -404,25 +404,31 @@ void init_nn(py::module_& m) {
       },
       py::arg("nonlinearity"), py::arg("param") = py::none());
   init.def("_calculate_fan_in_and_fan_out", &I::calculate_fan_in_and_fan_out, py::arg("tensor"));
-  init.def("uniform_", &I::uniform_, py::arg("tensor"), py::arg("a") = 0.0, py::arg("b") = 1.0);
-  init.def("normal_", &I::normal_, py::arg("tensor"), py::arg("mean") = 0.0, py::arg("std") = 1.0);
-  init.def("constant_", &I::constant_, py::arg("tensor"), py::arg("val"));
-  init.def("zeros_", &I::zeros_, py::arg("tensor"));
-  init.def("ones_", &I::ones_, py::arg("tensor"));
-  init.def("xavier_uniform_", &I::xavier_uniform_, py::arg("tensor"), py::arg("gain") = 1.0);
-  init.def("xavier_normal_", &I::xavier_normal_, py::arg("tensor"), py::arg("gain") = 1.0);
+  // Each returns the tensor object it was given, as torch's (init.zeros_(w) is w).
+  init.def("uniform_", in_place<double, double>([](Tensor t, double a, double b) { I::uniform_(t, a, b); }),
+           py::arg("tensor"), py::arg("a") = 0.0, py::arg("b") = 1.0);
+  init.def("normal_", in_place<double, double>([](Tensor t, double mean, double std) { I::normal_(t, mean, std); }),
+           py::arg("tensor"), py::arg("mean") = 0.0, py::arg("std") = 1.0);
+  init.def("constant_", in_place<double>([](Tensor t, double v) { I::constant_(t, v); }),
+           py::arg("tensor"), py::arg("val"));
+  init.def("zeros_", in_place([](Tensor t) { I::zeros_(t); }), py::arg("tensor"));
+  init.def("ones_", in_place([](Tensor t) { I::ones_(t); }), py::arg("tensor"));
+  init.def("xavier_uniform_", in_place<double>([](Tensor t, double g) { I::xavier_uniform_(t, g); }),
+           py::arg("tensor"), py::arg("gain") = 1.0);
+  init.def("xavier_normal_", in_place<double>([](Tensor t, double g) { I::xavier_normal_(t, g); }),
+           py::arg("tensor"), py::arg("gain") = 1.0);
   init.def(
       "kaiming_uniform_",
-      [](Tensor t, double a, const std::string& mode, const std::string& nl) {
-        return I::kaiming_uniform_(t, a, fan_mode_of(mode), nonlinearity_of(nl));
-      },
+      in_place<double, std::string, std::string>([](Tensor t, double a, std::string mode, std::string nl) {
+        I::kaiming_uniform_(t, a, fan_mode_of(mode), nonlinearity_of(nl));
+      }),
       py::arg("tensor"), py::arg("a") = 0.0, py::arg("mode") = "fan_in",
       py::arg("nonlinearity") = "leaky_relu");
   init.def(
       "kaiming_normal_",
-      [](Tensor t, double a, const std::string& mode, const std::string& nl) {
-        return I::kaiming_normal_(t, a, fan_mode_of(mode), nonlinearity_of(nl));
-      },
+      in_place<double, std::string, std::string>([](Tensor t, double a, std::string mode, std::string nl) {
+        I::kaiming_normal_(t, a, fan_mode_of(mode), nonlinearity_of(nl));
+      }),
       py::arg("tensor"), py::arg("a") = 0.0, py::arg("mode") = "fan_in",
       py::arg("nonlinearity") = "leaky_relu");
 

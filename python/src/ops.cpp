@@ -213,12 +213,7 @@ void init_ops(py::module_& m) {
         return out;
       },
       py::arg("dim") = py::none());
-  def_op(
-      m, cls, "narrow",
-      [](const Tensor& x, int64_t dim, int64_t start, int64_t length) {
-        return gf::slice(x, dim, start, start + length);
-      },
-      py::arg("dim"), py::arg("start"), py::arg("length"));
+  def_op(m, cls, "narrow", &gf::narrow, py::arg("dim"), py::arg("start"), py::arg("length"));
   def_op(m, cls, "select", &gf::select, py::arg("dim"), py::arg("index"));
 
   // ---- indexing and joining ----

@@ -161,6 +161,16 @@ void init_ops_breadth(py::module_& m) {
       },
       py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true);
 
+  // ---- median (src/ops/median.cpp): over all elements, or (values, indices) along a dim ----
+  def_op(
+      m, cls, "median",
+      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) -> py::object {
+        if (!dim) return py::cast(gf::median(x));
+        auto [v, i] = gf::median(x, *dim, keepdim);
+        return return_type("median", v, i);
+      },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+
   // ---- scatter (src/ops/scatter.cpp) ----
   def_op(
       m, cls, "scatter",
@@ -245,44 +255,41 @@ void init_ops_breadth(py::module_& m) {
   });
 
   // ---- in-place methods (tensor.hpp): recorded by autograd, bump the version counter ----
-  cls.def(
-         "add_",
-         [](Tensor& t, py::handle o, double alpha) -> Tensor& {
-           return t.add_(operand(o, t), alpha);
-         },
-         py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0)
-      .def(
-          "sub_",
-          [](Tensor& t, py::handle o, double alpha) -> Tensor& {
-            return t.sub_(operand(o, t), alpha);
-          },
+  cls.def("add_",
+          in_place<py::handle, double>(
+              [](Tensor& t, py::handle o, double alpha) { t.add_(operand(o, t), alpha); }),
           py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0)
-      .def(
-          "mul_", [](Tensor& t, py::handle o) -> Tensor& { return t.mul_(operand(o, t)); },
-          py::arg("other"))
-      .def(
-          "div_", [](Tensor& t, py::handle o) -> Tensor& { return t.div_(operand(o, t)); },
-          py::arg("other"))
-      .def(
-          "clamp_",
-          [](Tensor& t, std::optional<double> lo, std::optional<double> hi) -> Tensor& {
-            if (lo && hi) return t.clamp_(*lo, *hi);
-            if (lo) return t.clamp_min_(*lo);
-            GF_CHECK(hi, "clamp_: At least one of 'min' or 'max' must not be None");
-            return t.clamp_max_(*hi);
-          },
-          py::arg("min") = py::none(), py::arg("max") = py::none())
-      .def(
-          "clamp_min_", [](Tensor& t, double lo) -> Tensor& { return t.clamp_min_(lo); },
-          py::arg("min"))
-      .def(
-          "clamp_max_", [](Tensor& t, double hi) -> Tensor& { return t.clamp_max_(hi); },
-          py::arg("max"))
-      .def("neg_", [](Tensor& t) -> Tensor& { return t.neg_(); })
-      .def("exp_", [](Tensor& t) -> Tensor& { return t.exp_(); })
-      .def("relu_", [](Tensor& t) -> Tensor& { return t.relu_(); })
-      .def("sigmoid_", [](Tensor& t) -> Tensor& { return t.sigmoid_(); })
-      .def("tanh_", [](Tensor& t) -> Tensor& { return t.tanh_(); })
+      .def("sub_",
+           in_place<py::handle, double>(
+               [](Tensor& t, py::handle o, double alpha) { t.sub_(operand(o, t), alpha); }),
+           py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0)
+      .def("mul_",
+           in_place<py::handle>([](Tensor& t, py::handle o) { t.mul_(operand(o, t)); }),
+           py::arg("other"))
+      .def("div_",
+           in_place<py::handle>([](Tensor& t, py::handle o) { t.div_(operand(o, t)); }),
+           py::arg("other"))
+      .def("clamp_",
+           in_place<std::optional<double>, std::optional<double>>(
+               [](Tensor& t, std::optional<double> lo, std::optional<double> hi) {
+                 GF_CHECK(lo || hi, "clamp_: At least one of 'min' or 'max' must not be None");
+                 if (lo && hi)
+                   t.clamp_(*lo, *hi);
+                 else if (lo)
+                   t.clamp_min_(*lo);
+                 else
+                   t.clamp_max_(*hi);
+               }),
+           py::arg("min") = py::none(), py::arg("max") = py::none())
+      .def("clamp_min_", in_place<double>([](Tensor& t, double lo) { t.clamp_min_(lo); }),
+           py::arg("min"))
+      .def("clamp_max_", in_place<double>([](Tensor& t, double hi) { t.clamp_max_(hi); }),
+           py::arg("max"))
+      .def("neg_", in_place([](Tensor& t) { t.neg_(); }))
+      .def("exp_", in_place([](Tensor& t) { t.exp_(); }))
+      .def("relu_", in_place([](Tensor& t) { t.relu_(); }))
+      .def("sigmoid_", in_place([](Tensor& t) { t.sigmoid_(); }))
+      .def("tanh_", in_place([](Tensor& t) { t.tanh_(); }))
       .def_property_readonly("_version", &Tensor::_version);
 
   // ---- gradient hooks: hook(grad) -> None or a replacement; the handle's remove() drops it ----

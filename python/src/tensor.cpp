@@ -32,108 +32,6 @@ py::object nested_list(const std::vector<double>& values, const Shape& shape, st
   return out;
 }
 
-// ---- indexing --------------------------------------------------------------------------------
-
-Tensor index_tensor(py::handle obj) {
-  if (py::isinstance<Tensor>(obj)) return obj.cast<Tensor>();
-  return tensor_from_data(obj, DType::Int64);
-}
-bool is_advanced(py::handle obj) {
-  return py::isinstance<Tensor>(obj) || py::isinstance<py::list>(obj) ||
-         py::isinstance<py::array>(obj);
-}
-
-// Basic indexing (ints, slices, None, Ellipsis) as views, then advanced indexing with integer
-// tensors at consecutive dims (torch's x[rows, cols]) as one index_select on those dims
-// flattened: every step is a differentiable op of the C++ library.
-Tensor get_item(const Tensor& self, py::handle key, bool basic_only = false) {
-  std::vector<py::handle> items;
-  if (py::isinstance<py::tuple>(key)) {
-    for (py::handle h : key) items.push_back(h);
-  } else {
-    items.push_back(key);
-  }
-  int64_t consumed = 0;
-  bool has_ellipsis = false;
-  for (py::handle h : items) {
-    if (h.is_none()) continue;
-    if (h.ptr() == Py_Ellipsis) {
-      GF_CHECK(!has_ellipsis, "index: an index can only have a single ellipsis ('...')");
-      has_ellipsis = true;
-      continue;
-    }
-    ++consumed;
-  }
-  GF_CHECK(consumed <= self.dim(), "index: too many indices for tensor of dimension ", self.dim());
-  Tensor x = self;
-  int64_t d = 0;
-  std::vector<std::pair<int64_t, Tensor>> advanced;  // (dim in x, index)
-  for (py::handle h : items) {
-    if (h.is_none()) {
-      x = x.unsqueeze(d++);
-    } else if (h.ptr() == Py_Ellipsis) {
-      d += self.dim() - consumed;
-    } else if (py::isinstance<py::slice>(h)) {
-      Py_ssize_t start, stop, step;
-      if (PySlice_Unpack(h.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
-      GF_CHECK(step > 0, "index: step must be greater than zero");
-      PySlice_AdjustIndices(x.size(d), &start, &stop, step);
-      x = x.slice(d, start, std::max(start, stop), step);
-      ++d;
-    } else if (is_integral_number(h) && !py::isinstance<py::bool_>(h)) {
-      x = x.select(d, h.cast<int64_t>());
-    } else if (is_advanced(h)) {
-      GF_CHECK(!basic_only, "index assignment: only ints, slices, None and ... are supported");
-      advanced.emplace_back(d++, index_tensor(h));
-    } else {
-      throw py::type_error(
-          "only integers, slices (`:`), ellipsis (`...`), None and long or "
-          "integer tensors are valid indices (got " +
-          std::string(py::str(py::type::handle_of(h).attr("__name__"))) + ")");
-    }
-  }
-  if (advanced.empty()) return x;
-  int64_t first = advanced.front().first, k = static_cast<int64_t>(advanced.size());
-  for (int64_t j = 0; j < k; ++j)
-    GF_CHECK(advanced[j].first == first + j,
-             "index: tensor indices must be at consecutive dimensions");
-  Shape bshape = advanced[0].second.sizes();
-  for (const auto& [dim, idx] : advanced) {
-    GF_CHECK(idx.dtype() == DType::Int64, "index: tensors used as indices must be long, got ",
-             gf::dtype_name(idx.dtype()));
-    bshape = gf::broadcast_shapes(bshape, idx.sizes(), "index");
-  }
-  // flat = Σ_j wrap(idx_j) · Π_{l>j} size_l over the indexed dims.
-  Tensor flat;
-  for (int64_t j = 0; j < k; ++j) {
-    int64_t size = x.size(first + j);
-    Tensor idx = advanced[j].second.expand(bshape).contiguous();
-    for (double v : idx.tolist())
-      GF_CHECK(v >= -size && v < size, "index ", static_cast<int64_t>(v),
-               " is out of bounds for dimension ", first + j, " with size ", size);
-    idx = gf::where(gf::lt(idx, 0.0), idx + static_cast<double>(size), idx);
-    flat = flat.defined() ? flat * static_cast<double>(size) + idx : idx;
-  }
-  Shape out_shape;
-  for (int64_t i = 0; i < first; ++i) out_shape.push_back(x.size(i));
-  for (int64_t s : bshape) out_shape.push_back(s);
-  for (int64_t i = first + k; i < x.dim(); ++i) out_shape.push_back(x.size(i));
-  Tensor merged = k > 1 ? x.flatten(first, first + k - 1) : x;
-  return merged.index_select(first, flat.reshape({-1})).reshape(out_shape);
-}
-
-void set_item(Tensor& self, py::handle key, py::handle value) {
-  Tensor view = get_item(self, key, /*basic_only=*/true);
-  gf::NoGradGuard no_grad;
-  if (py::isinstance<Tensor>(value)) {
-    view.copy_(value.cast<Tensor>());
-  } else if (PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr())) {
-    view.fill_(value.cast<double>());
-  } else {
-    view.copy_(tensor_from_data(value, self.dtype()));
-  }
-}
-
 // ---- in-place arithmetic: a -= b is a.sub_(b) (recorded by autograd; a leaf that requires
 // grad refuses, with torch's message); the Python object stays the same ----
 template <class F>
@@ -248,7 +146,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   else
     throw py::type_error("tensor: can't convert data of numpy type " +
                          std::string(py::str(a.dtype())));
-  a = np.attr("ascontiguousarray")(a, py::arg("dtype") = numpy_name(target));
+  // asarray(order="C"), not ascontiguousarray: that one makes a 0-d array 1-d
+  a = np.attr("asarray")(a, py::arg("dtype") = numpy_name(target), py::arg("order") = "C");
   std::vector<int64_t> sizes(a.shape(), a.shape() + a.ndim());
   Tensor t = gf::empty(Shape(sizes), target);
   if (t.numel())
@@ -410,26 +309,21 @@ void init_tensor(py::module_& m) {
       .def("contiguous", &Tensor::contiguous)
       .def("clone", &Tensor::clone)
       .def("detach", &Tensor::detach)
-      .def("detach_",
-           [](Tensor& t) {
+      .def("detach_", in_place([](Tensor& t) {
              gf::TensorImpl& impl = t.impl();
              impl.grad_fn.reset();
              impl.requires_grad = false;
-             return t;
-           })
-      .def(
-          "fill_", [](Tensor& t, double v) { return t.fill_(v); }, py::arg("value"))
-      .def("zero_", [](Tensor& t) { return t.zero_(); })
-      .def(
-          "copy_", [](Tensor& t, py::handle src) { return t.copy_(operand(src, t)); },
-          py::arg("src"));
+           }))
+      .def("fill_", in_place<double>([](Tensor& t, double v) { t.fill_(v); }), py::arg("value"))
+      .def("zero_", in_place([](Tensor& t) { t.zero_(); }))
+      .def("copy_", in_place<py::handle>([](Tensor& t, py::handle src) { t.copy_(operand(src, t)); }),
+           py::arg("src"));
 
   // ---- autograd state ----
   cls.def_property("requires_grad", &Tensor::requires_grad,
                    [](Tensor& t, bool on) { t.requires_grad_(on); })
-      .def(
-          "requires_grad_", [](Tensor& t, bool on) { return t.requires_grad_(on); },
-          py::arg("requires_grad") = true)
+      .def("requires_grad_", in_place<bool>([](Tensor& t, bool on) { t.requires_grad_(on); }),
+           py::arg("requires_grad") = true)
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property(
           "grad",
@@ -571,10 +465,7 @@ void init_tensor(py::module_& m) {
 #undef GF_PY_COMPARE
 
   // ---- indexing ----
-  cls.def("__getitem__", [](const Tensor& t, py::handle key) { return get_item(t, key); })
-      .def("__setitem__",
-           [](Tensor& t, py::handle key, py::handle value) { set_item(t, key, value); })
-      .def("__iter__", [](const Tensor& t) {
+  cls.def("__iter__", [](const Tensor& t) {
         if (t.dim() == 0) throw py::type_error("iteration over a 0-d tensor");
         py::list rows;
         for (int64_t i = 0; i < t.size(0); ++i) rows.append(t.select(0, i));

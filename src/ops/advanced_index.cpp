@@ -269,8 +269,14 @@ Tensor& index_put_(Tensor& self, const std::vector<TensorIndex>& indices, const 
     NoGradGuard no_grad;
     Applied a = apply_indices(self.detach(), indices);
     Shape target = a.any() ? make_plan(a.view.sizes(), a.adv).result : a.view.sizes();
-    GF_CHECK(broadcast_shapes(vals.sizes(), target, "index_put_") == target,
-             "index_put_: shape mismatch: value tensor of shape ", vals.sizes(),
+    // values broadcast to target: each trailing size of values is 1 or target's (checked here,
+    // so the message is torch's rather than broadcast_shapes' own)
+    bool fits = vals.dim() <= static_cast<int64_t>(target.size());
+    for (int64_t i = 1; fits && i <= vals.dim(); ++i) {
+      int64_t v = vals.sizes()[vals.dim() - i], t = target[target.size() - i];
+      fits = v == 1 || v == t;
+    }
+    GF_CHECK(fits, "index_put_: shape mismatch: value tensor of shape ", vals.sizes(),
              " cannot be broadcast to indexing result of shape ", target);
     if (record && !accumulate) {
       keep = ones(self.sizes(), self.dtype());

@@ -178,3 +178,69 @@ def test_custom_function_errors():
             raise ValueError("from backward")
     with pytest.raises(ValueError, match="from backward"):
         Raises.apply(x).sum().backward()
+
+
+def _sincos(lib):
+    """The same two-output Function written for gradflow and for torch."""
+    class SinCos(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return (x.sin() * scale, x.cos() * scale)
+
+        @staticmethod
+        def backward(ctx, g_sin, g_cos):
+            (x,) = ctx.saved_tensors
+            return (g_sin * x.cos() - g_cos * x.sin()) * ctx.scale, None
+    return SinCos
+
+
+def test_multi_output_custom_function_matches_torch():
+    gx, tx = pair([0.3, -1.2, 2.0], requires_grad=True)
+    gs, gc = _sincos(gf).apply(gx * 1.0, 2.0)
+    ts, tc = _sincos(torch).apply(tx * 1.0, 2.0)
+    assert_close(gs, ts)
+    assert_close(gc, tc)
+    assert gs.grad_fn is gc.grad_fn and gs.grad_fn.name() == "SinCosBackward"
+    assert (gs.output_nr, gc.output_nr) == (ts.output_nr, tc.output_nr) == (0, 1)
+    w = np.array([0.5, -1.0, 2.0])
+    ((gs * gf.tensor(w)).sum() + (gc ** 2).sum()).backward()
+    ((ts * torch.tensor(w)).sum() + (tc ** 2).sum()).backward()
+    assert_close(gx.grad, tx.grad)
+    # one output unused: its gradient arrives as zeros (materialized), as in torch
+    gx.grad, tx.grad = None, None
+    _sincos(gf).apply(gx, 1.5)[1].sum().backward()
+    _sincos(torch).apply(tx, 1.5)[1].sum().backward()
+    assert_close(gx.grad, tx.grad)
+    assert gf.autograd.gradcheck(lambda t: _sincos(gf).apply(t, 1.0)[0] + _sincos(gf).apply(t, 1.0)[1], (gx,))
+
+
+def _sort_with_indices(lib):
+    class Sort(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(idx)
+            ctx.set_materialize_grads(False)
+            return values, idx
+
+        @staticmethod
+        def backward(ctx, g_values, g_idx):
+            assert g_idx is None  # no gradient for the indices
+            (idx,) = ctx.saved_tensors
+            return lib.zeros_like(g_values).scatter_add(0, idx, g_values)
+    return Sort
+
+
+def test_multi_output_function_with_a_non_differentiable_output():
+    gx, tx = pair([3.0, -1.0, 2.0, 0.5], requires_grad=True)
+    gv, gi = _sort_with_indices(gf).apply(gx)
+    tv, ti = _sort_with_indices(torch).apply(tx)
+    assert gi.tolist() == ti.tolist() and not gi.requires_grad and not ti.requires_grad
+    assert gv.requires_grad
+    w = [1.0, 2.0, 3.0, 4.0]
+    (gv * gf.tensor(w)).sum().backward()
+    (tv * torch.tensor(w)).sum().backward()
+    assert_close(gx.grad, tx.grad)

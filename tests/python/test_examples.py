@@ -34,3 +34,12 @@ def test_type_stubs_are_current(tmp_path):
         committed = ROOT / "python/gradflow" / rel
         assert committed.exists() and committed.read_text() == (tmp_path / rel).read_text(), (
             f"{rel} is stale: run PYTHONPATH=build/python /usr/bin/python3 python/make_stubs.py")
+
+
+def test_every_public_cpp_name_has_a_binding():
+    """python/check_bindings.py finds no C++ op, functional or module without a Python name."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(ROOT / "python/check_bindings.py")], check=True,
+                         capture_output=True, text=True, env={**os.environ}).stdout
+    assert out.strip() == "every scanned C++ name has a binding", out

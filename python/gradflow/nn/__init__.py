@@ -4,6 +4,9 @@ from .. import _gradflow as _C
 from .._gradflow.nn import (  # noqa: F401
     Linear, ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten, Dropout,
     Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d,
+    LayerNorm, GroupNorm, _BatchNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d, Dropout2d, Upsample,
+    LeakyReLU, ELU, CELU, SELU, ReLU6, GELU, Softplus, Hardtanh, GLU, PReLU, SiLU, Mish, Softsign,
+    Hardsigmoid, Hardswish, LogSigmoid,
 )
 from . import functional, init, utils  # noqa: F401
 

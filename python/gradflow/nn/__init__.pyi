@@ -13,6 +13,19 @@ class AdaptiveMaxPool2d(gradflow.nn.Module):
 class AvgPool2d(gradflow.nn.Module):
     def __init__(self: gradflow.nn.AvgPool2d, kernel_size: Any, stride: Any = ..., padding: Any = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: Optional[int] = ...) -> None: ...
 
+class BatchNorm1d(gradflow.nn._BatchNorm):
+    def __init__(self: gradflow.nn.BatchNorm1d, num_features: int, eps: float = ..., momentum: Optional[float] = ..., affine: bool = ..., track_running_stats: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+
+class BatchNorm2d(gradflow.nn._BatchNorm):
+    def __init__(self: gradflow.nn.BatchNorm2d, num_features: int, eps: float = ..., momentum: Optional[float] = ..., affine: bool = ..., track_running_stats: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+
+class BatchNorm3d(gradflow.nn._BatchNorm):
+    def __init__(self: gradflow.nn.BatchNorm3d, num_features: int, eps: float = ..., momentum: Optional[float] = ..., affine: bool = ..., track_running_stats: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+
+class CELU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.CELU, alpha: float = ..., inplace: bool = ...) -> None: ...
+    alpha: float
+
 class Conv1d(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Conv1d, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = ..., padding: Any = ..., dilation: Any = ..., groups: int = ..., bias: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
     weight: Any
@@ -32,8 +45,55 @@ class Dropout(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Dropout, p: float = ...) -> None: ...
     p: float
 
+class Dropout2d(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Dropout2d, p: float = ...) -> None: ...
+    p: float
+
+class ELU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.ELU, alpha: float = ..., inplace: bool = ...) -> None: ...
+    alpha: float
+
 class Flatten(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Flatten, start_dim: int = ..., end_dim: int = ...) -> None: ...
+
+class GELU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.GELU, approximate: str = ...) -> None: ...
+    approximate: str
+
+class GLU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.GLU, dim: int = ...) -> None: ...
+
+class GroupNorm(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.GroupNorm, num_groups: int, num_channels: int, eps: float = ..., affine: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+    weight: Any
+    bias: Any
+    num_groups: int
+    num_channels: int
+    eps: float
+    affine: bool
+    def reset_parameters(self: gradflow.nn.GroupNorm) -> None: ...
+
+class Hardsigmoid(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Hardsigmoid) -> None: ...
+
+class Hardswish(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Hardswish) -> None: ...
+
+class Hardtanh(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Hardtanh, min_val: float = ..., max_val: float = ..., inplace: bool = ...) -> None: ...
+
+class LayerNorm(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.LayerNorm, normalized_shape: Any, eps: float = ..., elementwise_affine: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
+    weight: Any
+    bias: Any
+    normalized_shape: tuple
+    eps: float
+    elementwise_affine: bool
+    def reset_parameters(self: gradflow.nn.LayerNorm) -> None: ...
+
+class LeakyReLU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.LeakyReLU, negative_slope: float = ..., inplace: bool = ...) -> None: ...
+    negative_slope: float
 
 class Linear(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Linear, in_features: int, out_features: int, bias: bool = ..., dtype: Optional[gradflow.dtype] = ...) -> None: ...
@@ -43,12 +103,18 @@ class Linear(gradflow.nn.Module):
     out_features: int
     def reset_parameters(self: gradflow.nn.Linear) -> None: ...
 
+class LogSigmoid(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.LogSigmoid) -> None: ...
+
 class LogSoftmax(gradflow.nn.Module):
     def __init__(self: gradflow.nn.LogSoftmax, dim: int) -> None: ...
     dim: int
 
 class MaxPool2d(gradflow.nn.Module):
     def __init__(self: gradflow.nn.MaxPool2d, kernel_size: Any, stride: Any = ..., padding: Any = ..., dilation: Any = ..., ceil_mode: bool = ...) -> None: ...
+
+class Mish(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Mish) -> None: ...
 
 class Module:
     def __init__(self: gradflow.nn.Module) -> None: ...
@@ -78,11 +144,21 @@ class Module:
     def apply(self: Any, fn: Any) -> Any: ...
     def extra_repr(self: gradflow.nn.Module) -> str: ...
 
+class PReLU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.PReLU, num_parameters: int = ..., init: float = ...) -> None: ...
+    weight: Any
+
 class Parameter(gradflow.Tensor):
     def __init__(self, data=None, requires_grad=True): ...
 
 class ReLU(gradflow.nn.Module):
     def __init__(self: gradflow.nn.ReLU) -> None: ...
+
+class ReLU6(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.ReLU6, inplace: bool = ...) -> None: ...
+
+class SELU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.SELU, inplace: bool = ...) -> None: ...
 
 class Sequential(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Sequential, *args) -> None: ...
@@ -91,6 +167,9 @@ class Sequential(gradflow.nn.Module):
     def __getitem__(self: gradflow.nn.Sequential, arg0: int) -> gradflow.nn.Module: ...
     def __iter__(self: gradflow.nn.Sequential) -> Iterator: ...
 
+class SiLU(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.SiLU) -> None: ...
+
 class Sigmoid(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Sigmoid) -> None: ...
 
@@ -98,8 +177,33 @@ class Softmax(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Softmax, dim: int) -> None: ...
     dim: int
 
+class Softplus(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Softplus, beta: float = ..., threshold: float = ...) -> None: ...
+
+class Softsign(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Softsign) -> None: ...
+
 class Tanh(gradflow.nn.Module):
     def __init__(self: gradflow.nn.Tanh) -> None: ...
+
+class Upsample(gradflow.nn.Module):
+    def __init__(self: gradflow.nn.Upsample, size: Any = ..., scale_factor: Any = ..., mode: str = ..., align_corners: Optional[bool] = ...) -> None: ...
+    mode: str
+
+class _BatchNorm(gradflow.nn.Module):
+    def __init__(self, /, *args, **kwargs): ...
+    weight: Any
+    bias: Any
+    running_mean: Any
+    running_var: Any
+    num_batches_tracked: Any
+    num_features: int
+    eps: float
+    momentum: Optional[float]
+    affine: bool
+    track_running_stats: bool
+    def reset_running_stats(self: gradflow.nn._BatchNorm) -> None: ...
+    def reset_parameters(self: gradflow.nn._BatchNorm) -> None: ...
 
 from . import functional as functional
 from . import init as init
