@@ -145,9 +145,9 @@ PY
     echo "OK: another N refused both ways (exit 2); a checkpoint without the count resumed at N=2"
     ;;
   interrupt)
-    timeout -k 2 60 "${mpi[@]}" "$bin" train "${common[@]}" --epochs 30 --out "$work/a" \
+    timeout -k 2 60 "${mpi[@]}" "$bin" train "${common[@]}" --epochs 150 --out "$work/a" \
       >"$work/a.log" 2>&1 || { cat "$work/a.log"; fail "uninterrupted run"; }
-    "${mpi[@]}" "$bin" train "${common[@]}" --epochs 30 --out "$work/b" >"$work/b.log" 2>&1 &
+    "${mpi[@]}" "$bin" train "${common[@]}" --epochs 150 --out "$work/b" >"$work/b.log" 2>&1 &
     job=$!
     for _ in $(seq 400); do [ -f "$work/b/metrics.csv" ] && break; sleep 0.02; done
     start=$(date +%s.%N)
@@ -164,8 +164,8 @@ PY
     # batch boundary and rank 0 saves; a SIGKILL first leaves the last epoch's checkpoint.
     tr '\r' '\n' <"$work/b.log" | grep "stopped by" || echo "(the ranks were killed before they could save)"
     rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
-    echo "interrupted after $rows of 30 epochs (of ~25 ms each)"
-    [ "$rows" -lt 30 ] || fail "SIGINT came after the run had finished (nothing to resume)"
+    echo "interrupted after $rows of 150 epochs (of ~25 ms each)"
+    [ "$rows" -lt 150 ] || fail "SIGINT came after the run had finished (nothing to resume)"
     timeout -k 2 60 "${mpi[@]}" "$bin" train --out "$work/b" --resume --threads 1 --no-plots \
       >"$work/r.log" 2>&1 || { cat "$work/r.log"; fail "resume"; }
     grep -q "resuming from" "$work/r.log" || fail "did not resume"
