@@ -126,6 +126,19 @@ def main():
               f"{rfb:.2f}× | {met} |")
     for section in sys.argv[5:]:
         print(open(section).read())
+    # the slow sections, each as last measured (scripts/bench --train/--busy/--cnn/--mpi)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name, title in (("train", "Training on Fashion-MNIST (issues 3 and 13)"),
+                        ("busy", "A busy machine: training with one competing process (issue 13)"),
+                        ("cnn", "Convolutional training (issue 11)"),
+                        ("data_parallel", "Data-parallel training over MPI (issue 15), "
+                                          "2 ranks x 1 thread beside PyTorch DDP-gloo")):
+        path = os.path.join(here, "results", name + ".md")
+        if os.path.exists(path):
+            text = open(path).read()
+            if not text.lstrip().startswith("#"):
+                print(f"## {title}\n")
+            print(text)
     op_form = os.path.join(os.path.dirname(os.path.abspath(__file__)), "op_form.md")
     if os.path.exists(op_form):  # the before/after measurement of issue 9 (bench/before_after.py)
         print(open(op_form).read())
