@@ -136,12 +136,7 @@ TEST(OpsBreadth, AgreesWithTorchInFloat32AndFloat64) {
     double rtol = f32 ? 2e-5 : 1e-10, atol = f32 ? 2e-6 : 1e-12;
     EXPECT_TRUE(check_reference(ops().at(op), c, rtol, atol));
     // dtype and grad_fn name
-    Inputs xs;
-    for (const auto& in : c["inputs"]) {
-      Tensor x = json_tensor(in);
-      if (in.value("requires_grad", false)) x.requires_grad_();
-      xs.push_back(x);
-    }
+    Inputs xs = json_inputs(c);
     Tensor out = ops().at(op)(xs);
     EXPECT_EQ(dtype_name(out.dtype()), "torch." + c["output"]["dtype"].get<std::string>())
         << c["name"];

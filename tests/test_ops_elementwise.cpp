@@ -58,11 +58,7 @@ const std::map<std::string, OpFn>& ops() {
   return table;
 }
 
-nlohmann::json load_reference() {
-  std::ifstream f(std::string(GF_REFERENCE_DIR) + "/ops_elementwise.json");
-  EXPECT_TRUE(f.good()) << "missing tests/reference/ops_elementwise.json";
-  return nlohmann::json::parse(f);
-}
+nlohmann::json load_reference() { return load_reference_file("ops_elementwise.json"); }
 
 Tensor f64(std::initializer_list<double> v) { return tensor(v, DType::Float64); }
 
@@ -79,12 +75,7 @@ TEST(OpsElementwise, AgreesWithPyTorch) {
     const OpFn& fn = ops().at(c["op"].get<std::string>());
     EXPECT_TRUE(check_reference(fn, c, rtol, atol));
     // the same dtype and grad_fn as PyTorch
-    Inputs xs;
-    for (const auto& in : c["inputs"]) {
-      Tensor x = json_tensor(in);
-      if (in.value("requires_grad", false)) x.requires_grad_();
-      xs.push_back(x);
-    }
+    Inputs xs = json_inputs(c);
     Tensor out = fn(xs);
     EXPECT_EQ(dtype_name(out.dtype()), "torch." + c["output"]["dtype"].get<std::string>());
     EXPECT_EQ(out.grad_fn_name(), c.value("grad_fn", std::string()));

@@ -88,11 +88,7 @@ const std::map<std::string, OpFn>& ops() {
   return table;
 }
 
-nlohmann::json load_reference() {
-  std::ifstream f(std::string(GF_REFERENCE_DIR) + "/ops_index.json");
-  EXPECT_TRUE(f.good()) << "missing tests/reference/ops_index.json";
-  return nlohmann::json::parse(f);
-}
+nlohmann::json load_reference() { return load_reference_file("ops_index.json"); }
 
 Tensor i64(std::vector<double> v, Shape s) { return tensor(std::move(v), s, DType::Int64); }
 
@@ -108,12 +104,7 @@ TEST(OpsIndex, AgreesWithPyTorch) {
     double rtol = f32 ? 2e-5 : 1e-10, atol = f32 ? 2e-6 : 1e-12;
     const OpFn& fn = ops().at(c["op"].get<std::string>());
     EXPECT_TRUE(check_reference(fn, c, rtol, atol));
-    Inputs xs;
-    for (const auto& in : c["inputs"]) {
-      Tensor x = json_tensor(in);
-      if (in.value("requires_grad", false)) x.requires_grad_();
-      xs.push_back(x);
-    }
+    Inputs xs = json_inputs(c);
     Tensor out = fn(xs);
     EXPECT_EQ(dtype_name(out.dtype()), "torch." + c["output"]["dtype"].get<std::string>());
     EXPECT_EQ(out.grad_fn_name(), c.value("grad_fn", std::string()));

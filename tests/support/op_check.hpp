@@ -30,6 +30,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <gradflow/gradflow.hpp>
 #include <limits>
@@ -175,15 +176,28 @@ inline Tensor json_tensor(const nlohmann::json& t) {
   return tensor(json_values(t), json_shape(t), json_dtype(t));
 }
 
-inline ::testing::AssertionResult check_reference(const OpFn& fn, const nlohmann::json& c,
-                                                  double rtol = 1e-10, double atol = 1e-12) {
-  std::string name = c.value("name", c.value("op", std::string("case")));
+// A reference case's inputs, each requiring grad where PyTorch's did.
+inline Inputs json_inputs(const nlohmann::json& c) {
   Inputs xs;
   for (const auto& in : c.at("inputs")) {
     Tensor x = json_tensor(in);
     if (in.value("requires_grad", false)) x.requires_grad_();
     xs.push_back(x);
   }
+  return xs;
+}
+
+// tests/reference/<file>, written from PyTorch by the .py of the same name.
+inline nlohmann::json load_reference_file(const std::string& file) {
+  std::ifstream f(std::string(GF_REFERENCE_DIR) + "/" + file);
+  EXPECT_TRUE(f.good()) << "missing tests/reference/" << file;
+  return nlohmann::json::parse(f);
+}
+
+inline ::testing::AssertionResult check_reference(const OpFn& fn, const nlohmann::json& c,
+                                                  double rtol = 1e-10, double atol = 1e-12) {
+  std::string name = c.value("name", c.value("op", std::string("case")));
+  Inputs xs = json_inputs(c);
   Tensor out = fn(xs);
   const auto& o = c.at("output");
   auto r = check_values(out, json_values(o), json_shape(o), rtol, atol);
