@@ -2,7 +2,9 @@
 //   Parallel: all configured threads; every window, if the team's run delay per thread exceeds
 //     kBusyFraction of the window, go Serial.
 //   Serial: one thread; after the back-off (0.5 s, doubling to 8 s while probes keep failing)
-//     go Probe.
+//     go Probe — at once if /proc/loadavg shows an idle core, else only after the longest
+//     back-off (the run queue also counts niced background work, a build at nice 19 say, which
+//     takes no time from us: the probe's own run delay is the judge, the count only a hint).
 //   Probe: all threads for one window; quiet -> Parallel (back-off reset), busy -> Serial.
 #include "thread_policy.hpp"
 
@@ -98,6 +100,7 @@ struct Policy {
   State state = State::Parallel;
   std::vector<long> tids;  // the team's threads (the caller first)
   Clock::time_point window_start, probe_at, last_check;
+  Clock::time_point gated_since{};  // when probes started waiting for an idle core
   long long delay_start = 0;
   Clock::duration backoff = kFirstBackoff;
   ThreadPolicyStats stats;
@@ -149,7 +152,8 @@ struct Policy {
     Clock::time_point now = Clock::now();
     start_window(now);
     if (delay_start < 0) adaptive = stats.adaptive = false;  // no schedstat: never adapt
-    if (adaptive && !cores_free_for(team)) go_serial(now);   // busy from the start
+    // start with the full team even when the run queue looks full: a real competitor shows in
+    // the first window's run delay within a few ms, niced background work never does
   }
 
   void go_serial(Clock::time_point now) {
@@ -179,10 +183,16 @@ struct Policy {
     Clock::time_point now = Clock::now();
     if (state == State::Serial) {
       if (now < probe_at) return;
-      if (!cores_free_for(team)) {  // no idle core: a probe would only collapse; look again soon
-        probe_at = now + kGateInterval;
-        return;
+      if (!cores_free_for(team)) {
+        // no idle core by the count: look again soon, but probe anyway once the longest back-off
+        // has passed (one 50 ms window per 8 s at worst if the competitor is real)
+        if (gated_since == Clock::time_point{}) gated_since = now;
+        if (now < gated_since + kMaxBackoff) {
+          probe_at = now + kGateInterval;
+          return;
+        }
       }
+      gated_since = Clock::time_point{};
       ++stats.probes;
       go_full(State::Probe, now);
       return;
