@@ -22,21 +22,32 @@ inline void check_class_ids(const int64_t* y, int64_t m, int64_t c, const char* 
              " classes (valid ids are 0 to ", c - 1, ")");
 }
 
-// The losses of rows [b, e): loss_of(r, value) for each, in row order.
+// The losses of rows [b, e): loss_of(r, value) for each, in row order. The rows' log Σ exp are
+// taken in one vectorised log (SLEEF, as the exponentials) after the block's sums.
 template <class T, class F>
 void cross_entropy_rows(const T* x, const int64_t* y, const T* t, int64_t b, int64_t e,
                         int64_t c, F&& loss_of) {
   T* ex = scratch<T>((e - b) * c);
+  double* log_s = scratch<double, 1>(e - b);
+  double* shift = scratch<double, 2>(e - b);
   exp_shifted_rows(x + b * c, ex, 0, e - b, c, [&](int64_t i, T m) {
+    log_s[i] = row_sum(ex + i * c, c);
+    shift[i] = static_cast<double>(m);
+  });
+  vector_map(VectorFn::Log, log_s, log_s, e - b);
+  for (int64_t i = 0; i < e - b; ++i) {
     const int64_t r = b + i;
     const T* xr = x + r * c;
-    const double lse = static_cast<double>(m) + std::log(row_sum(ex + i * c, c));
-    if (t == nullptr) return loss_of(r, lse - static_cast<double>(xr[y[r]]));
+    const double lse = shift[i] + log_s[i];
+    if (t == nullptr) {
+      loss_of(r, lse - static_cast<double>(xr[y[r]]));
+      continue;
+    }
     const T* tr = t + r * c;
     double acc = 0;
     for (int64_t k = 0; k < c; ++k) acc += static_cast<double>(tr[k]) * (lse - xr[k]);
     loss_of(r, acc);
-  });
+  }
 }
 
 // Per-row losses into loss[r] (reduction None), or their sum (returned; loss == nullptr).

@@ -59,8 +59,9 @@ void exp_shifted_rows(const T* x, T* e_out, int64_t b, int64_t e, int64_t n, F&&
   }
 }
 
-// A per-thread scratch buffer of at least n elements (for exponentials nobody keeps).
-template <class T>
+// A per-thread scratch buffer of at least n elements (for exponentials nobody keeps); Slot
+// tells apart buffers of one type used at the same time.
+template <class T, int Slot = 0>
 T* scratch(int64_t n) {
   thread_local std::vector<T> buf;
   if (static_cast<int64_t>(buf.size()) < n) buf.resize(n);
