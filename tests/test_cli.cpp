@@ -127,8 +127,10 @@ TEST_F(Cli, ResumeAfterAFinishedRunEqualsAnUninterruptedOne) {
 }
 
 TEST_F(Cli, SigintStopsAtABatchAndResumesExactly) {
-  ASSERT_EQ(run(small("full") + " --epochs 5").status, 0);
-  CliChild c = spawn_cli(small_args("stopped", "5"), dir_ / "stopped.log");
+  // 20 epochs of ~20 ms: the signal must land before the run ends even when ctest's other jobs
+  // delay this process's polling (5 epochs once finished first under load)
+  ASSERT_EQ(run(small("full") + " --epochs 20").status, 0);
+  CliChild c = spawn_cli(small_args("stopped", "20"), dir_ / "stopped.log");
   // Wait until the first epoch is checkpointed, then interrupt the second (or a later) one.
   wait_until_exists(dir_ / "stopped" / "metrics.csv");
   kill(c.pid, SIGINT);
@@ -143,8 +145,8 @@ TEST_F(Cli, SigintStopsAtABatchAndResumesExactly) {
 }
 
 TEST_F(Cli, SigkillLosesNothingButTheEpochInProgress) {
-  ASSERT_EQ(run(small("full") + " --epochs 4").status, 0);
-  CliChild c = spawn_cli(small_args("killed", "4"), dir_ / "killed.log");
+  ASSERT_EQ(run(small("full") + " --epochs 20").status, 0);
+  CliChild c = spawn_cli(small_args("killed", "20"), dir_ / "killed.log");
   wait_until_exists(dir_ / "killed" / "metrics.csv");
   kill(c.pid, SIGKILL);
   int status = wait_for(c);

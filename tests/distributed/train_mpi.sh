@@ -65,6 +65,11 @@ PY
     for _ in $(seq 400); do [ -f "$work/b/metrics.csv" ] && break; sleep 0.02; done
     kill -9 -- "-$job" 2>/dev/null
     wait "$job" 2>/dev/null
+    # The ranks are not in mpirun's process group and talk over shared memory without it: an
+    # orphan would train on and write the run folder beside the resumed run. SIGKILL of "the
+    # job" is of all its processes.
+    pkill -9 -f -- "--out $work/b" 2>/dev/null
+    for _ in $(seq 100); do pgrep -f -- "--out $work/b" >/dev/null || break; sleep 0.05; done
     rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
     echo "killed after $rows of 6 epochs"
     [ "$rows" -lt 6 ] || fail "the kill came after the run had finished (nothing to resume)"
