@@ -32,6 +32,13 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # The metrics of a run folder without the seconds column.
 metrics() { cut -d, -f1-5 "$1/metrics.csv"; }
+# Resumes the run in $work/b and checks it ends with the uninterrupted run's ($work/a) metrics.
+resume_equals_a() {
+  timeout -k 2 60 "${mpi[@]}" "$bin" train --out "$work/b" --resume --threads 1 --no-plots \
+    >"$work/r.log" 2>&1 || { cat "$work/r.log"; fail "resume"; }
+  grep -q "resuming from" "$work/r.log" || fail "did not resume"
+  diff <(metrics "$work/a") <(metrics "$work/b") || fail "resumed metrics differ"
+}
 
 case $mode in
   equal)
@@ -73,10 +80,7 @@ PY
     rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
     echo "killed after $rows of 6 epochs"
     [ "$rows" -lt 6 ] || fail "the kill came after the run had finished (nothing to resume)"
-    timeout -k 2 60 "${mpi[@]}" "$bin" train --out "$work/b" --resume --threads 1 --no-plots \
-      >"$work/r.log" 2>&1 || { cat "$work/r.log"; fail "resume"; }
-    grep -q "resuming from" "$work/r.log" || fail "did not resume"
-    diff <(metrics "$work/a") <(metrics "$work/b") || fail "resumed metrics differ"
+    resume_equals_a
     echo "OK: resumed after SIGKILL, metrics equal to the uninterrupted run"
     ;;
   killed)
@@ -171,10 +175,7 @@ PY
     rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
     echo "interrupted after $rows of 150 epochs (of ~25 ms each)"
     [ "$rows" -lt 150 ] || fail "SIGINT came after the run had finished (nothing to resume)"
-    timeout -k 2 60 "${mpi[@]}" "$bin" train --out "$work/b" --resume --threads 1 --no-plots \
-      >"$work/r.log" 2>&1 || { cat "$work/r.log"; fail "resume"; }
-    grep -q "resuming from" "$work/r.log" || fail "did not resume"
-    diff <(metrics "$work/a") <(metrics "$work/b") || fail "resumed metrics differ"
+    resume_equals_a
     echo "OK: SIGINT ended the job (exit $rc, ${took} s); resumed, metrics equal to the uninterrupted run"
     ;;
   bad_data)
