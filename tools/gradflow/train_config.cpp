@@ -61,7 +61,7 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
              ->check(CLI::Range(int64_t{1}, int64_t{1} << 20)));
   f.lr_option = recipe(cmd.add_option("--lr", c.lr,
                                       "Learning rate (default: sgd 0.1; adam/adamw: "
-                                      "mlp 2e-3, softmax 1e-2)")
+                                      "mlp 2.5e-3, softmax 1e-2, cnn/lenet5 2e-3)")
                            ->check(positive_number()));
   recipe(
       cmd.add_option("--optimizer", c.optimizer)->check(CLI::IsMember({"sgd", "adam", "adamw"})));
@@ -107,7 +107,10 @@ void finish_flags(TrainFlags& f) {
                      ")");
   // The default recipe's lrs (docs/cli.md has the measurements behind them).
   if (f.lr_option->count() == 0)
-    c.lr = c.optimizer == "sgd" ? 0.1 : c.model == "softmax" ? 1e-2 : 2e-3;
+    c.lr = c.optimizer == "sgd"   ? 0.1
+           : c.model == "softmax" ? 1e-2
+           : c.model == "mlp"     ? 2.5e-3
+                                  : 2e-3;
   if (f.weight_decay_option->count() == 0) c.weight_decay = c.optimizer == "adamw" ? 1e-2 : 0.0;
   if (c.data.empty()) c.data = default_data_spec();
 }
