@@ -60,6 +60,38 @@ TEST(Pool, NanWinsAndTiesKeepTheFirst) {
   EXPECT_EQ(y.tolist()[1], 2);
 }
 
+// The 2x2 stride-2 fast path (vectorised, mask-selected) against the rule written out: per
+// window in row order, a value wins when greater than the best so far or NaN, and a NaN stays.
+// Rows of 18 outputs run the vector body and its remainder; NaNs and ties land in every slot.
+TEST(Pool, TwoByTwoFastPathKeepsTheRuleInEveryLane) {
+  for (DType dt : {DType::Float32, DType::Float64}) {
+    const int64_t H = 6, W = 36;
+    std::vector<double> v(2 * H * W);
+    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<double>((k * 7919) % 13) - 6;
+    for (size_t k = 5; k < v.size(); k += 23) v[k] = std::nan("");
+    Tensor x = tensor(v, {1, 2, H, W}, dt);
+    auto [y, ind] = F::max_pool2d_with_indices(x, 2);
+    const auto got = y.tolist(), got_ind = ind.tolist();
+    size_t o = 0;
+    for (int64_t c = 0; c < 2; ++c)
+      for (int64_t p = 0; p < H / 2; ++p)
+        for (int64_t q = 0; q < W / 2; ++q, ++o) {
+          int64_t bi = 2 * p * W + 2 * q;
+          for (int64_t i :
+               {2 * p * W + 2 * q + 1, (2 * p + 1) * W + 2 * q, (2 * p + 1) * W + 2 * q + 1}) {
+            const double best = v[c * H * W + bi], cand = v[c * H * W + i];
+            if (!std::isnan(best) && (cand > best || std::isnan(cand))) bi = i;
+          }
+          ASSERT_EQ(got_ind[o], bi) << dtype_name(dt) << " output " << o;
+          const double want = v[c * H * W + bi];
+          if (std::isnan(want))
+            EXPECT_TRUE(std::isnan(got[o]));
+          else
+            EXPECT_EQ(got[o], want);
+        }
+  }
+}
+
 TEST(Pool, BackwardOfMaxPoolIsDifferentiable) {
   Tensor x = tensor({1, 5, 3, 4}, {1, 1, 2, 2}, DType::Float64).requires_grad_();
   Tensor y = F::max_pool2d(x, 2);
