@@ -7,6 +7,8 @@
 #                                      uninterrupted 2-rank run (bit for bit)
 #   train_mpi.sh killed   <gradflow>  one rank SIGKILLed mid-training: mpirun exits non-zero
 #                                      within 10 s, naming the rank
+#   train_mpi.sh orphan   <gradflow>  mpirun alone SIGKILLed mid-training: no rank outlives it by
+#                                      0.5 s and none writes to the run folder after the kill
 #   train_mpi.sh mismatch <gradflow>  ranks started with different flags refuse to train (exit 2,
 #                                      the message names rank 1); nothing is written
 #   train_mpi.sh ranks    <gradflow>  --resume with another N than the checkpoint's is refused
@@ -72,9 +74,8 @@ PY
     for _ in $(seq 400); do [ -f "$work/b/metrics.csv" ] && break; sleep 0.02; done
     kill -9 -- "-$job" 2>/dev/null
     wait "$job" 2>/dev/null
-    # The ranks are not in mpirun's process group and talk over shared memory without it: an
-    # orphan would train on and write the run folder beside the resumed run. SIGKILL of "the
-    # job" is of all its processes.
+    # The ranks are not in mpirun's process group; they die with mpirun (PR_SET_PDEATHSIG, the
+    # orphan case below), and SIGKILL of "the job" is of all its processes anyway.
     pkill -9 -f -- "--out $work/b" 2>/dev/null
     for _ in $(seq 100); do pgrep -f -- "--out $work/b" >/dev/null || break; sleep 0.05; done
     rows=$(($(wc -l <"$work/b/metrics.csv") - 1))
@@ -100,6 +101,22 @@ PY
     grep -i "rank\|signal" "$work/k.log" | head -5
     [ "$rc" -ne 0 ] || fail "mpirun exited 0"
     grep -qi "signal 9\|killed" "$work/k.log" || fail "mpirun's message does not name the killed rank"
+    echo "OK"
+    ;;
+  orphan)
+    setsid "${mpi[@]}" "$bin" train "${common[@]}" --epochs 400 --out "$work/o" \
+      >"$work/o.log" 2>&1 &
+    job=$!
+    for _ in $(seq 400); do [ -f "$work/o/metrics.csv" ] && break; sleep 0.02; done
+    kill -9 "$job"
+    rows=$(wc -l <"$work/o/metrics.csv")
+    sleep 0.5
+    alive=$(pgrep -f -- "--out $work/o" | wc -l)
+    pkill -9 -f -- "--out $work/o" 2>/dev/null
+    now=$(wc -l <"$work/o/metrics.csv")
+    echo "ranks alive 0.5 s after mpirun's SIGKILL: $alive; metrics rows $rows then $now"
+    [ "$alive" -eq 0 ] || fail "$alive rank(s) outlived mpirun"
+    [ "$now" -eq "$rows" ] || fail "a rank wrote to the run folder after mpirun was killed"
     echo "OK"
     ;;
   mismatch)
