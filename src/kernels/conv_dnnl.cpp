@@ -186,14 +186,17 @@ Cached* lookup(Kind kind, const ConvGeometry& g) {
   return &cache.emplace(key, std::move(c)).first->second;
 }
 
-// Measured (BENCHMARKS.md, "Convolutional training"): oneDNN's blocked layouts pad channels to
-// 16, so a layer with few channels (LeNet's 1 -> 6, a first layer's 1 -> 32) runs faster through
-// im2col + OpenBLAS; wide layers (32 -> 64) run faster in oneDNN. Tiny problems would pay the
-// primitive's creation (JIT) and never amortise it.
+// Measured (BENCHMARKS.md, "Convolutional training"; bench/analysis.md): oneDNN's blocked
+// layouts pad channels to 16, so a layer with one input channel (LeNet's 1 -> 6, the CLI CNN's
+// 1 -> 32) runs faster through im2col + OpenBLAS (its data gradient 7-10x slower in oneDNN);
+// from 4 input channels on oneDNN wins: LeNet's 6 -> 16 takes 0.7 / 1.5 / 1.9 ms forward /
+// data / weights against 2.7-4.2 / 3.0-3.4 / 2.8 with im2col (batch 128, 1 thread, Xeon), and
+// 32 -> 64 was faster on the AMD EPYC too. Tiny problems would pay the primitive's creation
+// (JIT) and never amortise it.
 bool usable(const Tensor& t, const ConvGeometry& g) {
   if (!enabled() || t.dtype() != DType::Float32 || g.N == 0) return false;
   const int64_t macs = g.N * g.K * g.P * g.Q * (g.C / g.groups) * g.R * g.S;
-  return g.C / g.groups >= 8 && g.K / g.groups >= 16 && macs >= (int64_t{1} << 20);
+  return g.C / g.groups >= 4 && g.K / g.groups >= 16 && macs >= (int64_t{1} << 20);
 }
 
 }  // namespace
