@@ -76,17 +76,10 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
   std::vector<Node*> stack;
   std::vector<std::shared_ptr<Node>> root_nodes;
 
-  // A node's input buffer is filled when its first gradient arrives, from the vectors of nodes
-  // that already ran: one allocation per node fewer (the chain benchmark's malloc share).
-  std::vector<Grads> spare;
+  // A node's input buffer (inline for up to three outputs) is sized when its first gradient
+  // arrives.
   auto slot = [&](Node* m, uint32_t nr) -> Tensor& {
-    if (m->buffer.empty()) {
-      if (!spare.empty()) {
-        m->buffer = std::move(spare.back());
-        spare.pop_back();
-      }
-      m->buffer.resize(m->num_outputs);
-    }
+    if (m->buffer.empty()) m->buffer.resize(m->num_outputs);
     return m->buffer[nr];
   };
 
@@ -209,7 +202,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
         Tensor& r = (*results)[c.result];
         if (grads[c.nr].defined()) r = r.defined() ? r + grads[c.nr] : grads[c.nr];
       }
-    if (auto kept = node->retained_output.lock(); kept && !capturing && grads[0].defined()) {
+    // (use_count first: most nodes have no retained output, and lock() on none still costs)
+    if (auto kept = node->retained_output.use_count() ? node->retained_output.lock() : nullptr;
+        kept && !capturing && grads[0].defined()) {
       kept->grad = kept->grad ? (Tensor(kept->grad) + grads[0]).impl_ptr()
                               : (create_graph ? grads[0] : grads[0].detach()).impl_ptr();
     }

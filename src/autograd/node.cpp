@@ -142,20 +142,6 @@ bool any_requires_grad(const std::vector<Tensor>& ts) {
 
 namespace detail {
 
-bool grad_enabled_for(std::span<const std::reference_wrapper<const Tensor>> inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
-  return false;
-}
-
-bool grad_enabled_for(std::span<const Tensor> inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
-  return false;
-}
-
 template <class Span>
 void attach_inputs(Node& node, Span inputs, const Tensor& out) {
   node.next_edges.reserve(inputs.size());
