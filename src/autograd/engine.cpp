@@ -73,8 +73,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
   GF_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
            grad_roots.size(), " gradients for ", roots.size(), " outputs");
   const uint64_t visit = g_next_visit++;
-  std::vector<Node*> stack;
-  std::vector<std::shared_ptr<Node>> root_nodes;
+  // Inline up to 16 entries: a small graph's backward (the seed-003 step) mallocs nothing here.
+  SmallVector<Node*, 16> stack;
+  SmallVector<std::shared_ptr<Node>, 4> root_nodes;
 
   // A node's input buffer (inline for up to three outputs) is sized when its first gradient
   // arrives.
@@ -181,7 +182,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
 
   // Raw pointers: every node of the pass stays owned by an edge of a node above it, up to the
   // roots (root_nodes), until the pass ends.
-  std::vector<Node*> ready;
+  SmallVector<Node*, 16> ready;
   for (auto& n : root_nodes)
     if (n->dependencies == 0 && n->visit_id == visit) {
       n->visit_id = 0;  // queue each root once, even if it appears twice
