@@ -34,12 +34,23 @@ class Shape {
   void erase(std::size_t pos);
   void resize(std::size_t n, int64_t value = 0);
 
-  int64_t numel() const;  // product of the sizes; 1 for a 0-d shape
+  // product of the sizes; 1 for a 0-d shape. Inline, like ==: every op asks (3% of the 1,000-op
+  // chain's instructions as out-of-line calls).
+  int64_t numel() const {
+    int64_t n = 1;
+    for (std::size_t i = 0; i < n_; ++i) n *= d_[i];
+    return n;
+  }
   std::vector<int64_t> vec() const { return {begin(), end()}; }
   operator std::vector<int64_t>() const { return vec(); }  // NOLINT
   std::string str() const;  // "[2, 3]"
 
-  friend bool operator==(const Shape& a, const Shape& b);
+  friend bool operator==(const Shape& a, const Shape& b) {
+    if (a.n_ != b.n_) return false;
+    for (std::size_t i = 0; i < a.n_; ++i)
+      if (a.d_[i] != b.d_[i]) return false;
+    return true;
+  }
   friend bool operator!=(const Shape& a, const Shape& b) { return !(a == b); }
 
  private:

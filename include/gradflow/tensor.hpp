@@ -47,6 +47,12 @@ struct Storage {
 class Tensor;
 
 struct TensorImpl {
+  TensorImpl() = default;
+  // A fresh impl built in one go (empty, make_view): the Shapes are copied in, not zero-filled
+  // first and overwritten.
+  TensorImpl(std::shared_ptr<Storage> s, const Shape& sz, const Shape& st, int64_t off, DType dt)
+      : storage(std::move(s)), sizes(sz), strides(st), offset(off), dtype(dt) {}
+
   std::shared_ptr<Storage> storage;
   Shape sizes;
   Shape strides;        // in elements
@@ -91,7 +97,7 @@ class Tensor {
   T* data_ptr() const;
 
   // ---- autograd ----
-  bool requires_grad() const;
+  bool requires_grad() const { return impl().requires_grad || impl().grad_fn != nullptr; }
   Tensor& requires_grad_(bool on = true);
   bool is_leaf() const { return impl().grad_fn == nullptr; }
   Tensor grad() const;               // undefined until a backward pass reaches this leaf

@@ -73,20 +73,14 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
   GF_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward: got ",
            grad_roots.size(), " gradients for ", roots.size(), " outputs");
   const uint64_t visit = g_next_visit++;
-  std::vector<Node*> stack;
-  std::vector<std::shared_ptr<Node>> root_nodes;
+  // Inline up to 16 entries: a small graph's backward (the seed-003 step) mallocs nothing here.
+  SmallVector<Node*, 16> stack;
+  SmallVector<std::shared_ptr<Node>, 4> root_nodes;
 
-  // A node's input buffer is filled when its first gradient arrives, from the vectors of nodes
-  // that already ran: one allocation per node fewer (the chain benchmark's malloc share).
-  std::vector<Grads> spare;
+  // A node's input buffer (inline for up to three outputs) is sized when its first gradient
+  // arrives.
   auto slot = [&](Node* m, uint32_t nr) -> Tensor& {
-    if (m->buffer.empty()) {
-      if (!spare.empty()) {
-        m->buffer = std::move(spare.back());
-        spare.pop_back();
-      }
-      m->buffer.resize(m->num_outputs);
-    }
+    if (m->buffer.empty()) m->buffer.resize(m->num_outputs);
     return m->buffer[nr];
   };
 
@@ -188,7 +182,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
 
   // Raw pointers: every node of the pass stays owned by an edge of a node above it, up to the
   // roots (root_nodes), until the pass ends.
-  std::vector<Node*> ready;
+  SmallVector<Node*, 16> ready;
   for (auto& n : root_nodes)
     if (n->dependencies == 0 && n->visit_id == visit) {
       n->visit_id = 0;  // queue each root once, even if it appears twice
@@ -209,7 +203,9 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots
         Tensor& r = (*results)[c.result];
         if (grads[c.nr].defined()) r = r.defined() ? r + grads[c.nr] : grads[c.nr];
       }
-    if (auto kept = node->retained_output.lock(); kept && !capturing && grads[0].defined()) {
+    // (use_count first: most nodes have no retained output, and lock() on none still costs)
+    if (auto kept = node->retained_output.use_count() ? node->retained_output.lock() : nullptr;
+        kept && !capturing && grads[0].defined()) {
       kept->grad = kept->grad ? (Tensor(kept->grad) + grads[0]).impl_ptr()
                               : (create_graph ? grads[0] : grads[0].detach()).impl_ptr();
     }

@@ -22,7 +22,7 @@ std::string torch_type_name(DType dt) {
 // own destructor finds nothing left to free. Saved tensors only point at nodes that are also on
 // the stack (a node's inputs are its edges), so dropping them cascades no further.
 Node::~Node() {
-  std::vector<std::shared_ptr<Node>> stack;
+  SmallVector<std::shared_ptr<Node>, 8> stack;  // inline: a small graph frees without a malloc
   for (Edge& e : next_edges)
     if (e.fn) stack.push_back(std::move(e.fn));
   next_edges.clear();
@@ -120,7 +120,10 @@ Edge gradient_edge(const Tensor& t) {
   if (!impl.requires_grad) return {};
   std::shared_ptr<Node> acc = impl.grad_accumulator.lock();
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    // pooled like every node: a leaf's accumulator dies with each step's graph and is made
+    // again by the next step (two mallocs and frees per step of the seed-003 model)
+    acc = std::allocate_shared<AccumulateGrad>(detail::NodeAllocator<AccumulateGrad>(),
+                                               t.impl_ptr());
     impl.grad_accumulator = acc;
   }
   return {acc, 0};
@@ -141,20 +144,6 @@ bool any_requires_grad(const std::vector<Tensor>& ts) {
 }
 
 namespace detail {
-
-bool grad_enabled_for(std::span<const std::reference_wrapper<const Tensor>> inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
-  return false;
-}
-
-bool grad_enabled_for(std::span<const Tensor> inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
-  return false;
-}
 
 template <class Span>
 void attach_inputs(Node& node, Span inputs, const Tensor& out) {

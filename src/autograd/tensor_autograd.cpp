@@ -5,8 +5,6 @@
 
 namespace gf {
 
-bool Tensor::requires_grad() const { return impl().requires_grad || impl().grad_fn != nullptr; }
-
 // On a tensor with history, requires_grad_(true) is a no-op (it already requires grad); only
 // turning it off is an error, as in torch.
 Tensor& Tensor::requires_grad_(bool on) {

@@ -104,8 +104,17 @@ SmallPool& small_pool() {
 
 }  // namespace
 
+// Under AddressSanitizer the pool is bypassed: a block handed back and reused would hide a
+// use-after-free of a tensor impl, storage or node from it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPoolSmallObjects = false;
+#else
+constexpr bool kPoolSmallObjects = true;
+#endif
+
 void* allocate_small(std::size_t nbytes) {
-  if (nbytes > kMaxSmallObject || small_pool_destroyed) return ::operator new(nbytes);
+  if (!kPoolSmallObjects || nbytes > kMaxSmallObject || small_pool_destroyed)
+    return ::operator new(nbytes);
   std::size_t c = (nbytes + kSmallClass - 1) / kSmallClass - (nbytes > 0);
   SmallPool& p = small_pool();
   if (SmallPool::Block* b = p.heads[c]) {
@@ -117,7 +126,8 @@ void* allocate_small(std::size_t nbytes) {
 }
 
 void free_small(void* ptr, std::size_t nbytes) {
-  if (nbytes > kMaxSmallObject || small_pool_destroyed) return ::operator delete(ptr);
+  if (!kPoolSmallObjects || nbytes > kMaxSmallObject || small_pool_destroyed)
+    return ::operator delete(ptr);
   std::size_t c = (nbytes + kSmallClass - 1) / kSmallClass - (nbytes > 0);
   SmallPool& p = small_pool();
   if (p.bytes + (c + 1) * kSmallClass > kMaxPooledBytes) return ::operator delete(ptr);

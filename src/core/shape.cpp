@@ -46,23 +46,10 @@ void Shape::resize(std::size_t n, int64_t value) {
   n_ = static_cast<uint8_t>(n);
 }
 
-int64_t Shape::numel() const {
-  int64_t n = 1;
-  for (int64_t d : *this) n *= d;
-  return n;
-}
-
 std::string Shape::str() const {
   std::ostringstream out;
   out << *this;
   return out.str();
-}
-
-bool operator==(const Shape& a, const Shape& b) {
-  if (a.n_ != b.n_) return false;
-  for (std::size_t i = 0; i < a.n_; ++i)
-    if (a.d_[i] != b.d_[i]) return false;
-  return true;
 }
 
 std::ostream& operator<<(std::ostream& out, const Shape& s) {

@@ -1,6 +1,11 @@
 #include "gradflow/tensor.hpp"
 
+#include <sys/single_threaded.h>
+
+#include <atomic>
+#include <cstddef>
 #include <cstring>
+#include <new>
 
 #include "../kernels/elementwise.hpp"
 #include "allocator.hpp"
@@ -16,6 +21,63 @@ Storage::~Storage() {
 
 void Tensor::throw_undefined() { throw Error("Tensor: operation on an undefined tensor"); }
 
+namespace {
+
+// A fresh tensor's TensorImpl and its Storage, each with its shared_ptr control block, share one
+// pooled block: one allocation and one free instead of two (the 1,000-op chain makes and frees
+// one tensor per op). The two keep their own reference counts, unchanged: a view or a saved
+// tensor may hold the storage long after the impl is gone, and the impl holds the storage, so
+// neither can own the other. The block is returned when the second of the two control blocks
+// deallocates its slot.
+constexpr std::size_t kImplSlot = sizeof(TensorImpl) + 32;  // + vptr, counts, allocator
+constexpr std::size_t kStorageSlot = sizeof(Storage) + 32;
+struct TensorBlock {
+  alignas(std::max_align_t) unsigned char impl_slot[kImplSlot];
+  alignas(std::max_align_t) unsigned char storage_slot[kStorageSlot];
+  std::atomic<int> parts;  // slots not yet deallocated
+};
+static_assert(sizeof(TensorBlock) <= detail::kMaxSmallObject);
+
+void release_part(TensorBlock* b) {
+  // Like libstdc++'s own counts: plain arithmetic while the process has one thread. A part can
+  // be released on another thread than the one that made it (a tensor handed to a worker).
+  bool last = __libc_single_threaded
+                  ? (b->parts.store(b->parts.load(std::memory_order_relaxed) - 1,
+                                    std::memory_order_relaxed),
+                     b->parts.load(std::memory_order_relaxed) == 0)
+                  : b->parts.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  if (last) {
+    b->~TensorBlock();
+    detail::free_small(b, sizeof(TensorBlock));
+  }
+}
+
+// Hands out one slot of a TensorBlock (Slot 0: the impl's control block, 1: the storage's).
+template <class T, int Slot>
+struct BlockAllocator {
+  using value_type = T;
+  template <class U>
+  struct rebind {
+    using other = BlockAllocator<U, Slot>;
+  };
+  explicit BlockAllocator(TensorBlock* b) : block(b) {}
+  template <class U>
+  BlockAllocator(const BlockAllocator<U, Slot>& o) : block(o.block) {}  // NOLINT
+  T* allocate(std::size_t n) {
+    static_assert(sizeof(T) <= (Slot == 0 ? kImplSlot : kStorageSlot));
+    (void)n;  // allocate_shared asks for exactly one control block
+    return reinterpret_cast<T*>(Slot == 0 ? block->impl_slot : block->storage_slot);
+  }
+  void deallocate(T*, std::size_t) { release_part(block); }
+  template <class U>
+  bool operator==(const BlockAllocator<U, Slot>& o) const {
+    return block == o.block;
+  }
+  TensorBlock* block;
+};
+
+}  // namespace
+
 Tensor empty(const Shape& shape, DType dtype) {
   // Every caller (readers included) gets the same guard: sizes whose product (of max(d, 1), as
   // the strides use) or byte count overflows int64 are an error, not undefined behaviour.
@@ -26,23 +88,28 @@ Tensor empty(const Shape& shape, DType dtype) {
                  elements <= INT64_MAX / 8,
              "empty: shape ", shape, " has too many elements");
   }
-  auto impl = std::allocate_shared<TensorImpl>(detail::PoolAllocator<TensorImpl>());
-  impl->storage = std::allocate_shared<Storage>(detail::PoolAllocator<Storage>(),
-                                                shape.numel() * element_size(dtype));
-  impl->sizes = shape;
-  impl->strides = contiguous_strides(shape);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
+  auto* block = new (detail::allocate_small(sizeof(TensorBlock))) TensorBlock;
+  block->parts.store(2, std::memory_order_relaxed);
+  std::shared_ptr<Storage> storage;
+  try {
+    storage = std::allocate_shared<Storage>(BlockAllocator<Storage, 1>(block),
+                                            shape.numel() * element_size(dtype));
+  } catch (...) {
+    // allocate_shared gave its slot back (parts is 1); the impl's slot was never used
+    block->~TensorBlock();
+    detail::free_small(block, sizeof(TensorBlock));
+    throw;
+  }
+  // 0-d: no strides to compute (two calls saved: 3% of the scalar chain's instructions)
+  Shape strides = shape.empty() ? Shape() : contiguous_strides(shape);
+  return Tensor(std::allocate_shared<TensorImpl>(BlockAllocator<TensorImpl, 0>(block),
+                                                 std::move(storage), shape, strides, 0, dtype));
 }
 
 Tensor make_view(const Tensor& t, const Shape& sizes, const Shape& strides, int64_t offset) {
-  auto impl = std::allocate_shared<TensorImpl>(detail::PoolAllocator<TensorImpl>());
-  impl->storage = t.impl().storage;
-  impl->sizes = sizes;
-  impl->strides = strides;
-  impl->offset = offset;
-  impl->dtype = t.dtype();
-  return Tensor(std::move(impl));
+  return Tensor(std::allocate_shared<TensorImpl>(detail::PoolAllocator<TensorImpl>(),
+                                                 t.impl().storage, sizes, strides, offset,
+                                                 t.dtype()));
 }
 
 int64_t Tensor::size(int64_t d) const { return sizes()[wrap_dim(d, dim(), "size")]; }

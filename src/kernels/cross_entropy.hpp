@@ -24,9 +24,9 @@ inline void check_class_ids(const int64_t* y, int64_t m, int64_t c, const char* 
 
 // The losses of rows [b, e): loss_of(r, value) for each, in row order. The rows' log Σ exp are
 // taken in one vectorised log (SLEEF, as the exponentials) after the block's sums.
-template <class T, class F>
-void cross_entropy_rows(const T* x, const int64_t* y, const T* t, int64_t b, int64_t e,
-                        int64_t c, F&& loss_of) {
+template <class T, class N, class F>
+void cross_entropy_rows(const T* x, const int64_t* y, const T* t, int64_t b, int64_t e, N c,
+                        F&& loss_of) {
   T* ex = scratch<T>((e - b) * c);
   double* log_s = scratch<double, 1>(e - b);
   double* shift = scratch<double, 2>(e - b);
@@ -54,16 +54,18 @@ void cross_entropy_rows(const T* x, const int64_t* y, const T* t, int64_t b, int
 template <class T>
 double cross_entropy_forward(const T* x, const int64_t* y, const T* t, int64_t m, int64_t c,
                              T* loss) {
-  if (loss != nullptr) {
-    parallel_rows(m, c, [&](int64_t b, int64_t e) {
-      cross_entropy_rows(x, y, t, b, e, c,
-                         [&](int64_t r, double v) { loss[r] = static_cast<T>(v); });
-    });
-    return 0;
-  }
-  double total = 0;
-  cross_entropy_rows(x, y, t, 0, m, c, [&](int64_t, double v) { total += v; });
-  return total;
+  return with_row_length(c, [&](auto cn) -> double {
+    if (loss != nullptr) {
+      parallel_rows(m, c, [&](int64_t b, int64_t e) {
+        cross_entropy_rows(x, y, t, b, e, cn,
+                           [&](int64_t r, double v) { loss[r] = static_cast<T>(v); });
+      });
+      return 0;
+    }
+    double total = 0;
+    cross_entropy_rows(x, y, t, 0, m, cn, [&](int64_t, double v) { total += v; });
+    return total;
+  });
 }
 
 // dx for the rows of x; gs[r * gs_stride] * scale is row r's incoming gradient (gs_stride 0: one
@@ -71,22 +73,24 @@ double cross_entropy_forward(const T* x, const int64_t* y, const T* t, int64_t m
 template <class T>
 void cross_entropy_backward_rows(const T* x, const int64_t* y, const T* t, const T* gs,
                                  int64_t gs_stride, double scale, int64_t m, int64_t c, T* dx) {
-  parallel_rows(m, c, [&](int64_t b, int64_t e) {
-    exp_shifted_rows(x, dx, b, e, c, [&](int64_t r, T) {
-      T* d = dx + r * c;
-      const double s = row_sum(d, c);
-      double g = static_cast<double>(gs[r * gs_stride]) * scale;
-      if (t == nullptr) {
-        T f = static_cast<T>(g / s);
-        for (int64_t k = 0; k < c; ++k) d[k] *= f;
-        d[y[r]] -= static_cast<T>(g);
-      } else {
-        const T* tr = t + r * c;
-        double tsum = 0;
-        for (int64_t k = 0; k < c; ++k) tsum += tr[k];
-        T f = static_cast<T>(g * tsum / s), gt = static_cast<T>(g);
-        for (int64_t k = 0; k < c; ++k) d[k] = d[k] * f - tr[k] * gt;
-      }
+  with_row_length(c, [&](auto c) {  // c: the same count, a constant for 2 to 4 classes
+    parallel_rows(m, c, [&](int64_t b, int64_t e) {
+      exp_shifted_rows(x, dx, b, e, c, [&](int64_t r, T) {
+        T* d = dx + r * c;
+        const double s = row_sum(d, c);
+        double g = static_cast<double>(gs[r * gs_stride]) * scale;
+        if (t == nullptr) {
+          T f = static_cast<T>(g / s);
+          for (int64_t k = 0; k < c; ++k) d[k] *= f;
+          d[y[r]] -= static_cast<T>(g);
+        } else {
+          const T* tr = t + r * c;
+          double tsum = 0;
+          for (int64_t k = 0; k < c; ++k) tsum += tr[k];
+          T f = static_cast<T>(g * tsum / s), gt = static_cast<T>(g);
+          for (int64_t k = 0; k < c; ++k) d[k] = d[k] * f - tr[k] * gt;
+        }
+      });
     });
   });
 }

@@ -152,6 +152,13 @@ void binary_into(const Tensor& a, const Tensor& b, const Shape& shape, Out* out,
   const T* ap = static_cast<const T*>(ai.storage->data);
   const T* bp = static_cast<const T*>(bi.storage->data);
   int64_t n = shape.numel();
+  // One element (every op of a scalar chain): broadcasting to a one-element shape needs every
+  // size to be 1, so each input holds one element at its offset; no layout test is needed
+  // (-6% instructions on the 1,000-op chain).
+  if (n == 1) {
+    out[0] = f(ap[ai.offset], bp[bi.offset]);
+    return;
+  }
   bool a_flat = a.is_contiguous() && ai.sizes.numel() == n;
   bool b_flat = b.is_contiguous() && bi.sizes.numel() == n;
   if (a_flat && b_flat) {

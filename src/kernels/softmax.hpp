@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "elementwise.hpp"
@@ -30,8 +31,8 @@ void parallel_rows(int64_t rows, int64_t row_len, F&& f) {
 
 // The max of a row, or 0 when it is ±inf (so that x - m stays finite where it can, like
 // PyTorch's logsumexp: an all -inf row gives -inf, not nan).
-template <class T>
-inline double row_shift(const T* x, int64_t n) {
+template <class T, class N>
+inline double row_shift(const T* x, N n) {
   double m = -std::numeric_limits<double>::infinity();
   for (int64_t k = 0; k < n; ++k) m = std::max(m, static_cast<double>(x[k]));
   return std::isinf(m) ? 0.0 : m;
@@ -40,8 +41,9 @@ inline double row_shift(const T* x, int64_t n) {
 // For the rows [b, e) of x (n contiguous elements each): e_out[r] = exp(x[r] - m_r) with m_r the
 // row's shift, one vectorised exp per block of rows, then row(r, m_r) once that row is ready.
 // e_out has x's layout (it may be the caller's output, or scratch).
-template <class T, class F>
-void exp_shifted_rows(const T* x, T* e_out, int64_t b, int64_t e, int64_t n, F&& row) {
+// n is an int64_t, or a std::integral_constant from with_row_length (the loops then unroll).
+template <class T, class N, class F>
+void exp_shifted_rows(const T* x, T* e_out, int64_t b, int64_t e, N n, F&& row) {
   constexpr int64_t kBlock = 2048;  // elements per vector call: the block stays in L1
   const int64_t per = std::clamp<int64_t>(kBlock / std::max<int64_t>(n, 1), 1, kBlock);
   T shift[kBlock];
@@ -59,6 +61,21 @@ void exp_shifted_rows(const T* x, T* e_out, int64_t b, int64_t e, int64_t n, F&&
   }
 }
 
+// f(n) with a row length of 2, 3 or 4 (a classifier's classes) passed as a compile-time
+// constant, so that the per-row loops of the cross-entropy kernels unroll; any other length is
+// passed as it is. Same operations in the same order either way (bitwise the same results).
+// Measured: seed 003's 3-class rows took ~86 (forward) and ~117 (backward) instructions each
+// through the general loops.
+template <class F>
+decltype(auto) with_row_length(int64_t n, F&& f) {
+  switch (n) {
+    case 2: return f(std::integral_constant<int64_t, 2>{});
+    case 3: return f(std::integral_constant<int64_t, 3>{});
+    case 4: return f(std::integral_constant<int64_t, 4>{});
+    default: return f(n);
+  }
+}
+
 // A per-thread scratch buffer of at least n elements (for exponentials nobody keeps); Slot
 // tells apart buffers of one type used at the same time.
 template <class T, int Slot = 0>
@@ -68,8 +85,8 @@ T* scratch(int64_t n) {
   return buf.data();
 }
 
-template <class T>
-inline double row_sum(const T* x, int64_t n) {
+template <class T, class N>
+inline double row_sum(const T* x, N n) {
   double s = 0;
   for (int64_t k = 0; k < n; ++k) s += x[k];
   return s;

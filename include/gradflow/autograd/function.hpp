@@ -105,7 +105,9 @@ namespace detail {
 std::string short_type_name(const std::type_info& type);
 
 // The grad_fn of a custom function: calls back into the user's backward.
-struct CustomNodeBase : Node {
+// (shared_from_this lives here, not on every Node: a weak self-reference costs each op's node a
+// weak-count update at creation and the slow release path at destruction.)
+struct CustomNodeBase : Node, std::enable_shared_from_this<CustomNodeBase> {
   Context ctx;
   std::string node_name;
   std::vector<Shape> input_shapes;

@@ -37,7 +37,7 @@ using Grads = SmallVector<Tensor, 3>;
 // A node's edges, one per forward input, inline up to three.
 using EdgeList = SmallVector<Edge, 3>;
 
-struct Node : std::enable_shared_from_this<Node> {
+struct Node {
   // Frees the graph behind this node iteratively: a 100,000-node chain must not recurse.
   virtual ~Node();
   // PyTorch's grad_fn name, e.g. "MulBackward0".
@@ -250,8 +250,19 @@ struct FnNode final : Node {
   F fn_;
 };
 
-bool grad_enabled_for(std::span<const std::reference_wrapper<const Tensor>> inputs);
-bool grad_enabled_for(std::span<const Tensor> inputs);
+// Inline: every op asks, once.
+inline bool grad_enabled_for(std::span<const std::reference_wrapper<const Tensor>> inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+inline bool grad_enabled_for(std::span<const Tensor> inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
 void attach(Node& node, std::span<const std::reference_wrapper<const Tensor>> inputs,
             const Tensor& out);
 void attach(Node& node, std::span<const Tensor> inputs, const Tensor& out);
