@@ -72,10 +72,16 @@ DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes) : module_(m
   if (!buckets_.empty())
     buckets_.back().flat = empty(Shape{elements}, params_[buckets_.back().params.front()].dtype());
   if (world_size() == 1) return;  // averaging over one rank is the identity
+  for (size_t k = 0; k < params_.size(); ++k) {
+    const Tensor& p = params_[k];
+    const auto off = static_cast<int64_t>(offset_of_[k]);
+    views_.push_back(buckets_[bucket_of_[k]].flat.slice(0, off, off + p.numel()).view(p.sizes()));
+  }
   for (size_t k = 0; k < params_.size(); ++k)
     hooks_.push_back(params_[k].register_hook([this, k](const Tensor& g) {
-      if (sync_) on_gradient(k, g);
-      return Tensor();  // the gradient goes on into .grad unchanged
+      // Returning .grad (the bucket view the gradient was written into) tells AccumulateGrad
+      // it is already accumulated; without sync the gradient goes on into .grad unchanged.
+      return sync_ ? on_gradient(k, g) : Tensor();
     }));
 }
 
@@ -90,26 +96,33 @@ DataParallel::~DataParallel() {
       }
 }
 
-// Runs inside backward, just before `grad` is accumulated into params_[k].grad: the bucket gets
-// the gradient .grad is about to hold (grad itself, or .grad + grad when one is accumulated).
-void DataParallel::on_gradient(size_t k, const Tensor& grad) {
+// Runs inside backward, just before `grad` is accumulated into params_[k].grad: the gradient is
+// accumulated into the parameter's bucket view (one strided copy when .grad is unset, an
+// in-place add when .grad already is the view, the sum when it is a tensor of the user's), and
+// .grad becomes the view, as with torch DDP's gradient_as_bucket_view. Returning the view
+// itself tells AccumulateGrad that nothing is left to add (autograd/node.cpp).
+Tensor DataParallel::on_gradient(size_t k, const Tensor& grad) {
   GF_CHECK(!arrived_[k], "DataParallel: parameter ", names_[k],
            " received a second gradient before sync_gradients(); call sync_gradients() after "
            "every backward (set_require_grad_sync(false) accumulates without communicating)");
   Bucket& b = buckets_[bucket_of_[k]];
-  const Tensor& p = params_[k];
+  Tensor& p = params_[k];
+  Tensor& view = views_[k];
   NoGradGuard no_grad;
-  Tensor dst = b.flat
-                   .slice(0, static_cast<int64_t>(offset_of_[k]),
-                          static_cast<int64_t>(offset_of_[k]) + p.numel())
-                   .view(p.sizes());
   Tensor held = p.grad();
-  dst.copy_(held.defined() ? add(held, grad) : grad);
+  if (!held.defined())
+    view.copy_(grad);
+  else if (held.impl_ptr() == view.impl_ptr())
+    view.add_(grad);
+  else
+    view.copy_(add(held.detach(), grad));
+  p.set_grad(view);
   arrived_[k] = 1;
   ++b.ready;
   if (b.ready == b.params.size()) start_ready_buckets();
   // Drive the started reductions forward while backward still computes.
   for (size_t i = 0; i < next_start_; ++i) buckets_[i].work.is_completed();
+  return view;
 }
 
 void DataParallel::start_ready_buckets() {
@@ -136,32 +149,20 @@ void DataParallel::sync_gradients() {
     if (b.started) continue;
     for (size_t k : b.params) {
       if (arrived_[k]) continue;
-      const Tensor& p = params_[k];
-      Tensor dst = b.flat.slice(0, static_cast<int64_t>(offset_of_[k]),
-                                static_cast<int64_t>(offset_of_[k]) + p.numel());
-      Tensor held = p.grad();
-      if (held.defined())
-        dst.view(p.sizes()).copy_(held);
-      else
-        std::memset(bytes_of(dst), 0, static_cast<size_t>(nbytes(dst)));
+      Tensor held = params_[k].grad();
+      Tensor& view = views_[k];
+      if (!held.defined())
+        std::memset(bytes_of(view), 0, static_cast<size_t>(nbytes(view)));
+      else if (held.impl_ptr() != view.impl_ptr())
+        view.copy_(held);
       ++b.ready;
     }
   }
   overlapped_ = started_;
   start_ready_buckets();
   for (Bucket& b : buckets_) {
-    b.work.wait();
-    for (size_t k : b.params) {
-      Tensor& p = params_[k];
-      Tensor g = p.grad();
-      if (!g.defined() || !g.is_contiguous() || g.dtype() != p.dtype() || g.sizes() != p.sizes() ||
-          g.requires_grad()) {
-        g = empty(p.sizes(), p.dtype());
-        p.set_grad(g);
-      }
-      std::memcpy(bytes_of(g), bytes_of(b.flat) + offset_of_[k] * element_size(p.dtype()),
-                  static_cast<size_t>(nbytes(g)));
-    }
+    b.work.wait();  // the bucket holds the mean; every .grad of it is a view of it
+    for (size_t k : b.params) params_[k].set_grad(views_[k]);
     b.ready = 0;
     b.started = false;
     b.work = Work();
