@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/train/trainer.hpp>
+#include <string>
 #include <vector>
 
 namespace dist = gf::distributed;
@@ -113,8 +114,10 @@ int main(int argc, char** argv) {
   dist::init();
   gf::set_num_threads(1);
   const int steps = argc > 1 ? std::atoi(argv[1]) : 300;
-  if (dist::world_size() > 1) bench_allreduce();
+  // "mlp": the overlapped MLP run alone (for perf record / perf stat of one configuration).
+  const bool mlp_only = argc > 2 && std::string(argv[2]) == "mlp";
+  if (dist::world_size() > 1 && !mlp_only) bench_allreduce();
   bench_mlp(0.25, steps);
-  if (dist::world_size() > 1) bench_mlp(25, steps);  // one bucket: no overlap
+  if (dist::world_size() > 1 && !mlp_only) bench_mlp(25, steps);  // one bucket: no overlap
   return 0;
 }

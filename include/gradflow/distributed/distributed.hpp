@@ -68,8 +68,10 @@ inline Shard shard(int64_t n) { return shard(n, distributed::rank(), world_size(
 // backward writes the bucket again; a .grad the user assigns is added in and then replaced by
 // the view). .grad is only read-consistent after sync_gradients(). The moment a bucket's last
 // gradient arrives, its all-reduce (mean) starts without blocking (MPI_Iallreduce), overlapped
-// with the rest of backward. Buckets start in bucket order on every rank (MPI needs collectives
-// in the same order), so a bucket that completes early waits for the ones before it.
+// with the rest of backward; the last bucket, complete only when backward has no parameter left,
+// is reduced by sync_gradients() with a blocking all-reduce (cheaper than a non-blocking one
+// waited for at once). Buckets start in bucket order on every rank (MPI needs collectives in the
+// same order), so a bucket that completes early waits for the ones before it.
 // sync_gradients(), called between backward() and the optimizer step, starts the buckets whose
 // parameters backward did not reach (their local gradient counts as zero), waits for every
 // bucket (each .grad then holds the average). With a loss that is a mean over equal shards, the
@@ -89,7 +91,8 @@ class DataParallel {
   void set_require_grad_sync(bool on) { sync_ = on; }
   nn::Module& module() { return module_; }
   int64_t num_buckets() const { return static_cast<int64_t>(buckets_.size()); }
-  // Of the last sync: buckets reduced, and how many of them started during backward.
+  // Of the last sync: buckets reduced, and how many of them started during backward (at most
+  // all but the last).
   int64_t buckets_last_sync() const { return reduced_; }
   int64_t buckets_overlapped_last_sync() const { return overlapped_; }
 
@@ -109,6 +112,8 @@ class DataParallel {
   std::vector<std::string> names_;
   std::vector<size_t> bucket_of_, offset_of_;  // per parameter
   std::vector<Tensor> views_;                  // per parameter: its slice of its bucket
+  double prescale_ = 1.0;                      // 1/W for a power-of-two world W, else 1
+  ReduceOp reduce_op_ = ReduceOp::Mean;        // Sum when prescaled
   std::vector<char> arrived_;                  // per parameter, this backward
   std::vector<size_t> hooks_;                  // handles, per parameter
   std::vector<Bucket> buckets_;
