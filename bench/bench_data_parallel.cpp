@@ -3,16 +3,18 @@
 // every rank must run the same steps. Prints one JSON line per measurement from rank 0:
 //   {"what": "allreduce", "bytes": B, "us": median µs}        MPI all-reduce (sum, float32)
 //   {"what": "mlp", "bucket_mb": M, "samples_per_s": S, "step_us": T, "compute_us": C,
-//    "comm_wait_us": W}
+//    "comm_wait_us": W, "forward_us": F, "backward_us": B, "optimizer_us": O}
 // The MLP is the CLI's (784-256-128-10, ReLU, float32, Adam 1e-3) on a global batch of 128;
-// compute = forward + backward + optimizer step, comm_wait = the time sync_gradients() waits
-// after backward (what overlap did not hide).
+// compute = forward + backward + optimizer step, comm_wait = the time sync_gradients() (and the
+// loss's all-reduce) waits after backward (what overlap did not hide); forward/backward/optimizer
+// are the 2-rank phases (backward includes the hooks' copies into the buckets and MPI progress).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <gradflow/gradflow.hpp>
 #include <gradflow/train/trainer.hpp>
+#include <string>
 #include <vector>
 
 namespace dist = gf::distributed;
@@ -59,41 +61,51 @@ void bench_mlp(double bucket_mb, int steps) {
     dp = std::make_unique<dist::DataParallel>(model, int64_t(bucket_mb * (1 << 20)));
   gf::metrics::ConfusionCounter counter(10);
   gf::data::Batch b{X, y};
-  std::vector<double> step_t, compute_t, wait_t;
+  std::vector<double> step_t, wait_t, fwd_t, bwd_t, opt_t;
   for (int i = 0; i < steps + 20; ++i) {
     auto t0 = Clock::now();
-    double wait = 0;
+    double wait = 0, fwd = 0, bwd = 0, adam = 0;
     if (dp) {
-      // data_parallel_step with the wait timed: forward/backward of the shard, sync, step.
+      // data_parallel_step with its phases timed: forward of the shard, the loss's all-reduce
+      // started (the loss the CLI reports and its NaN check; waited for with the gradients),
+      // backward, sync, step.
       const dist::Shard s = dist::shard(batch);
       gf::Tensor loss = gf::nn::functional::cross_entropy(model.forward(X.slice(0, s.begin, s.end)),
                                                           y.slice(0, s.begin, s.end));
       gf::Tensor sums = gf::tensor({loss.item()}, gf::DType::Float64);
-      dist::all_reduce(sums);  // the loss the CLI reports (and its NaN check)
+      dist::Work loss_work = dist::all_reduce_async(sums);
+      auto f1 = Clock::now();
       opt.zero_grad(true);
       loss.backward();
       auto w0 = Clock::now();
       dp->sync_gradients();
-      wait = us(w0, Clock::now());
+      loss_work.wait();
+      auto w1 = Clock::now();
       opt.step();
+      wait = us(w0, w1), fwd = us(t0, f1), bwd = us(f1, w0), adam = us(w1, Clock::now());
     } else {
       gf::train::step(model, opt, b, counter);
     }
     auto t1 = Clock::now();
-    if (i >= 20) step_t.push_back(us(t0, t1)), wait_t.push_back(wait);
+    if (i >= 20)
+      step_t.push_back(us(t0, t1)), wait_t.push_back(wait), fwd_t.push_back(fwd),
+          bwd_t.push_back(bwd), opt_t.push_back(adam);
   }
   double total = 0;
   for (double t : step_t) total += t;
-  gf::Tensor m = gf::tensor({total, median(step_t), median(wait_t)}, gf::DType::Float64);
+  gf::Tensor m = gf::tensor({total, median(step_t), median(wait_t), median(fwd_t), median(bwd_t),
+                             median(opt_t)},
+                            gf::DType::Float64);
   dist::all_reduce(m, dist::ReduceOp::Max);
   const double* v = m.data_ptr<double>();
   if (dist::rank() == 0)
     std::printf(
         "{\"what\": \"mlp\", \"ranks\": %d, \"bucket_mb\": %g, \"buckets\": %lld, "
         "\"samples_per_s\": %.0f, \"step_us\": %.1f, \"compute_us\": %.1f, "
-        "\"comm_wait_us\": %.1f}\n",
+        "\"comm_wait_us\": %.1f, \"forward_us\": %.1f, \"backward_us\": %.1f, "
+        "\"optimizer_us\": %.1f}\n",
         dist::world_size(), bucket_mb, (long long)(dp ? dp->num_buckets() : 0),
-        double(batch) * steps / (v[0] * 1e-6), v[1], v[1] - v[2], v[2]);
+        double(batch) * steps / (v[0] * 1e-6), v[1], v[1] - v[2], v[2], v[3], v[4], v[5]);
   std::fflush(stdout);
 }
 }  // namespace
@@ -102,8 +114,10 @@ int main(int argc, char** argv) {
   dist::init();
   gf::set_num_threads(1);
   const int steps = argc > 1 ? std::atoi(argv[1]) : 300;
-  if (dist::world_size() > 1) bench_allreduce();
+  // "mlp": the overlapped MLP run alone (for perf record / perf stat of one configuration).
+  const bool mlp_only = argc > 2 && std::string(argv[2]) == "mlp";
+  if (dist::world_size() > 1 && !mlp_only) bench_allreduce();
   bench_mlp(0.25, steps);
-  if (dist::world_size() > 1) bench_mlp(25, steps);  // one bucket: no overlap
+  if (dist::world_size() > 1 && !mlp_only) bench_mlp(25, steps);  // one bucket: no overlap
   return 0;
 }

@@ -105,6 +105,26 @@ TEST(Hooks, LeafHookChangesWhatIsAccumulated) {
   EXPECT_EQ(values(x.grad()), (std::vector<double>{30, 30}));
 }
 
+// A leaf hook that accumulates the gradient into a buffer of its own, makes that buffer .grad
+// and returns it (.grad itself) leaves nothing for AccumulateGrad to add: .grad is the buffer,
+// holding 1x then 2x the gradient (adding again would give 2x, then 4x).
+TEST(Hooks, LeafHookThatAccumulatesIntoGradItselfIsNotAddedTwice) {
+  Tensor x = f64({1, 2}).requires_grad_();
+  Tensor buffer = gf::zeros({2}, DType::Float64);
+  x.register_hook([&](const Tensor& g) {
+    gf::NoGradGuard no_grad;
+    buffer.add_(g);
+    x.set_grad(buffer);
+    return buffer;
+  });
+  (x * 3).sum().backward();
+  EXPECT_EQ(x.grad().impl_ptr(), buffer.impl_ptr());
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{3, 3}));
+  (x * 3).sum().backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{6, 6}));
+  EXPECT_EQ(values(buffer), (std::vector<double>{6, 6}));
+}
+
 TEST(Hooks, NonLeafHookRunsBeforeItsNodeAndCanBeRemoved) {
   Tensor x = f64({2}).requires_grad_();
   Tensor y = x * x;  // dL/dy = 5 (from L = 5 y), dL/dx = 2 x dL/dy = 20

@@ -109,7 +109,8 @@ void expect_same_on_every_rank(const Tensor& t, const std::string& what) {
 
 // W ranks × (global batch / W) rows, gradients averaged by DataParallel, equal the gradient of
 // one process on the whole global batch (mean loss, equal shards). The buckets' all-reduces
-// start inside backward (every parameter is reached, so every bucket starts there).
+// start inside backward (every parameter is reached, so every bucket but the last, which
+// sync_gradients reduces, starts there).
 TEST(Distributed, DataParallelAveragesToTheFullBatchGradient) {
   const int w = dist::world_size();
   gf::manual_seed(7);  // the same data on every rank
@@ -136,7 +137,7 @@ TEST(Distributed, DataParallelAveragesToTheFullBatchGradient) {
       .backward();
   dp.sync_gradients();
   EXPECT_EQ(dp.buckets_last_sync(), dp.num_buckets());
-  EXPECT_EQ(dp.buckets_overlapped_last_sync(), w > 1 ? dp.num_buckets() : 0);
+  EXPECT_EQ(dp.buckets_overlapped_last_sync(), w > 1 ? dp.num_buckets() - 1 : 0);
   auto params = model.parameters();
   for (size_t k = 0; k < params.size(); ++k) {
     std::vector<double> g = params[k].grad().tolist();
@@ -188,6 +189,62 @@ TEST(Distributed, DataParallelStepsLikeOneProcess) {
     for (size_t j = 0; j < g.size(); ++j)
       EXPECT_NEAR(g[j], r[j], 1e-9 * std::max(1.0, std::abs(r[j]))) << k << "," << j;
   }
+}
+
+// .grad after sync_gradients() is a view of its bucket (torch DDP's gradient_as_bucket_view)
+// and every way of handling it between steps still gives the average of what each rank
+// accumulated. Every rank forwards the same batch, so the average is the local gradient g
+// exactly ((g + g) / 2 == g bitwise). Cases: .grad unset (zero_grad(true)); zeroed in place
+// (zero_grad(), which fills the view); not zeroed (accumulates: 2g); replaced by the user
+// (c + g, and .grad becomes the view again); accumulated under no_sync (2g).
+TEST(Distributed, DataParallelGradientsAreBucketViews) {
+  gf::manual_seed(5);
+  Tensor x = gf::randn({6, 5}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {6});
+  gf::nn::Sequential model = small_mlp();
+  dist::DataParallel dp(model, 64);  // several buckets
+  gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(0.05));
+  auto backward = [&] { gf::nn::functional::cross_entropy(model.forward(x), y).backward(); };
+  auto params = model.parameters();
+  dp.set_require_grad_sync(false);
+  backward();
+  std::vector<std::vector<double>> g;
+  for (const Tensor& p : params) g.push_back(p.grad().tolist());
+  opt.zero_grad(/*set_to_none=*/true);
+  dp.set_require_grad_sync(true);
+  auto expect_grads = [&](double times, double plus, const std::string& what) {
+    for (size_t k = 0; k < params.size(); ++k) {
+      std::vector<double> got = params[k].grad().tolist();
+      ASSERT_EQ(got.size(), g[k].size());
+      for (size_t j = 0; j < got.size(); ++j)
+        EXPECT_DOUBLE_EQ(got[j], times * g[k][j] + plus) << what << ": " << k << "," << j;
+    }
+  };
+  backward();
+  dp.sync_gradients();
+  expect_grads(1, 0, ".grad unset");
+  std::vector<const void*> storage;
+  for (const Tensor& p : params) storage.push_back(p.grad().impl().storage.get());
+  opt.zero_grad(/*set_to_none=*/false);
+  backward();
+  dp.sync_gradients();
+  expect_grads(1, 0, ".grad zeroed in place");
+  for (size_t k = 0; k < params.size(); ++k)  // the same buffers, nothing reallocated
+    EXPECT_EQ(params[k].grad().impl().storage.get(), storage[k]) << k;
+  backward();
+  dp.sync_gradients();
+  expect_grads(2, 0, ".grad accumulated");
+  for (Tensor& p : params) p.set_grad(gf::full(p.sizes(), 0.5, DType::Float64));
+  backward();
+  dp.sync_gradients();
+  expect_grads(1, 0.5, ".grad replaced by the user");
+  opt.zero_grad(/*set_to_none=*/true);
+  dp.set_require_grad_sync(false);
+  backward();
+  dp.set_require_grad_sync(true);
+  backward();
+  dp.sync_gradients();
+  expect_grads(2, 0, "accumulated under no_sync");
 }
 
 // Parameters backward did not reach on a rank count as a zero gradient there: only rank 0

@@ -47,6 +47,10 @@ Grads AccumulateGrad::apply(const Grads& grads) {
   Tensor var(impl);
   GF_CHECK(g.sizes() == impl->sizes, "backward: gradient of shape ", g.sizes(),
            " does not match leaf of shape ", impl->sizes);
+  // A leaf hook that has already accumulated the gradient into .grad itself returns .grad (the
+  // same tensor, not an equal one): there is nothing left to add. distributed::DataParallel's
+  // hooks write each gradient straight into its bucket, which .grad is a view of.
+  if (impl->grad && impl->grad == g.impl_ptr()) return {};
   if (is_grad_enabled()) {  // create_graph: keep the history of the gradient
     impl->grad = impl->grad ? (Tensor(impl->grad) + g).impl_ptr() : g.impl_ptr();
   } else if (!impl->grad) {

@@ -79,10 +79,19 @@ void* raw_data(const Tensor& t) {
 }
 
 // t /= n in place (ReduceOp::Mean after the sum). The count is hoisted so the loop vectorises:
-// Shape::numel in the condition was re-evaluated per element (28% of a 2-rank MLP step).
+// Shape::numel in the condition was re-evaluated per element (28% of a 2-rank MLP step). For a
+// power-of-two n, x / n == x * (1 / n) bitwise: 1/n is exact, so both are the correctly
+// rounded value of the same real number x/n; multiplying is several times cheaper than dividing
+// (divps: 4 floats per ~5 cycles on x86-64-v2).
 template <typename T>
 void divide_typed(T* p, int64_t count, T n) {
-  for (int64_t i = 0; i < count; ++i) p[i] /= n;
+  const int64_t k = static_cast<int64_t>(n);
+  if ((k & (k - 1)) == 0) {
+    const T r = T(1) / n;
+    for (int64_t i = 0; i < count; ++i) p[i] *= r;
+  } else {
+    for (int64_t i = 0; i < count; ++i) p[i] /= n;
+  }
 }
 
 void divide(Tensor& t, int n) {

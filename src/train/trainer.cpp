@@ -110,9 +110,9 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
     sums.data_ptr<double>()[0] = loss.item() * double(s.size());
     sums.data_ptr<double>()[1] = double(counter.correct());
   }
-  distributed::all_reduce(sums, distributed::ReduceOp::Sum);
-  const double mean = sums.data_ptr<double>()[0] / double(n);
-  if (!std::isfinite(mean)) return mean;
+  // Summed without blocking, finished with the gradients: a blocking all-reduce here would
+  // hold every rank until the slowest one's forward is done, once more per step.
+  distributed::Work sums_work = distributed::all_reduce_async(sums, distributed::ReduceOp::Sum);
   optimizer.zero_grad(/*set_to_none=*/true);
   // The ranks' gradients are averaged: the shard's mean loss weighted by W·rows/n makes the
   // average the global batch's mean-loss gradient (the weight is 1 for equal shards).
@@ -121,6 +121,10 @@ double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optim
     (weight == 1.0 ? loss : loss * weight).backward();
   }
   dp.sync_gradients();
+  sums_work.wait();
+  const double mean = sums.data_ptr<double>()[0] / double(n);
+  // A non-finite loss on any rank: no step (every rank sees the same sum and stops alike).
+  if (!std::isfinite(mean)) return mean;
   optimizer.step();
   *correct = static_cast<int64_t>(sums.data_ptr<double>()[1]);
   return mean;

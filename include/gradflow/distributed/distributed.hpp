@@ -62,13 +62,19 @@ inline Shard shard(int64_t n) { return shard(n, distributed::rank(), world_size(
 // broadcasts rank 0's parameters and buffers (so every rank starts identical) and groups the
 // parameters, in reverse order (the order backward reaches them), into buckets of about
 // bucket_bytes. A hook on each parameter (Tensor::register_hook, run just before the gradient is
-// accumulated into .grad) copies that gradient into its bucket; the moment a bucket's last
+// accumulated into .grad) accumulates that gradient into the parameter's slice of its bucket and
+// makes .grad a view of that slice (torch DDP's gradient_as_bucket_view: no copy into .grad
+// afterwards; zero_grad() zeroes the view in place, zero_grad(true) drops it and the next
+// backward writes the bucket again; a .grad the user assigns is added in and then replaced by
+// the view). .grad is only read-consistent after sync_gradients(). The moment a bucket's last
 // gradient arrives, its all-reduce (mean) starts without blocking (MPI_Iallreduce), overlapped
-// with the rest of backward. Buckets start in bucket order on every rank (MPI needs collectives
-// in the same order), so a bucket that completes early waits for the ones before it.
+// with the rest of backward; the last bucket, complete only when backward has no parameter left,
+// is reduced by sync_gradients() with a blocking all-reduce (cheaper than a non-blocking one
+// waited for at once). Buckets start in bucket order on every rank (MPI needs collectives in the
+// same order), so a bucket that completes early waits for the ones before it.
 // sync_gradients(), called between backward() and the optimizer step, starts the buckets whose
 // parameters backward did not reach (their local gradient counts as zero), waits for every
-// bucket and writes the averages into .grad. With a loss that is a mean over equal shards, the
+// bucket (each .grad then holds the average). With a loss that is a mean over equal shards, the
 // average is the full global batch's gradient, so the same optimizer step, and so the same
 // optimizer state, happens on every rank. In a world of 1 nothing is registered and
 // sync_gradients() does nothing.
@@ -85,7 +91,8 @@ class DataParallel {
   void set_require_grad_sync(bool on) { sync_ = on; }
   nn::Module& module() { return module_; }
   int64_t num_buckets() const { return static_cast<int64_t>(buckets_.size()); }
-  // Of the last sync: buckets reduced, and how many of them started during backward.
+  // Of the last sync: buckets reduced, and how many of them started during backward (at most
+  // all but the last).
   int64_t buckets_last_sync() const { return reduced_; }
   int64_t buckets_overlapped_last_sync() const { return overlapped_; }
 
@@ -97,13 +104,16 @@ class DataParallel {
     bool started = false;
     Work work;
   };
-  void on_gradient(size_t param, const Tensor& grad);
+  Tensor on_gradient(size_t param, const Tensor& grad);  // returns the bucket view (.grad)
   void start_ready_buckets();  // in order, while the next bucket is complete
 
   nn::Module& module_;
   std::vector<Tensor> params_;
   std::vector<std::string> names_;
   std::vector<size_t> bucket_of_, offset_of_;  // per parameter
+  std::vector<Tensor> views_;                  // per parameter: its slice of its bucket
+  double prescale_ = 1.0;                      // 1/W for a power-of-two world W, else 1
+  ReduceOp reduce_op_ = ReduceOp::Mean;        // Sum when prescaled
   std::vector<char> arrived_;                  // per parameter, this backward
   std::vector<size_t> hooks_;                  // handles, per parameter
   std::vector<Bucket> buckets_;

@@ -71,7 +71,8 @@ double step(nn::Module& model, optim::Optimizer& optimizer, const data::Batch& b
 // The same step as one of W data-parallel ranks (gf::distributed): `batch` is the global batch,
 // this rank forwards its shard (distributed::shard), the loss's gradient is scaled so that the
 // averaged gradients are the global batch's mean-loss gradient, and dp.sync_gradients() runs
-// before the step. The loss sum and correct count are summed over the ranks first, so a
+// before the step. The loss sum and correct count are summed over the ranks without blocking
+// (the all-reduce starts after the forward and is waited for with the gradients), and a
 // non-finite loss skips the step on every rank. Returns the global batch's mean loss; its
 // correct predictions (all ranks) go into *correct.
 double data_parallel_step(distributed::DataParallel& dp, optim::Optimizer& optimizer,
