@@ -109,6 +109,10 @@ PY
     job=$!
     for _ in $(seq 400); do [ -f "$work/o/metrics.csv" ] && break; sleep 0.02; done
     kill -9 "$job"
+    wait "$job" 2>/dev/null
+    # mpirun is gone; the kernel's SIGKILL to the ranks may still be in flight for a moment
+    # (a rank mid-way through writing an epoch's row finishes it): count the rows after 0.1 s.
+    sleep 0.1
     rows=$(wc -l <"$work/o/metrics.csv")
     sleep 0.5
     alive=$(pgrep -f -- "--out $work/o" | wc -l)
