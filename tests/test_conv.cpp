@@ -141,21 +141,30 @@ TEST(Conv, EmptyBatchGivesEmptyOutput) {
   EXPECT_EQ(y.sizes(), (Shape{0, 2, 3, 3}));
 }
 
-// A layer wide enough for the oneDNN path (float32, 32 -> 64 channels: the CLI CNN's second
-// convolution) agrees with the float64 im2col path, forward and both gradients.
+// Layers on the oneDNN path (float32, >= 4 input and >= 16 output channels, >= 2^20
+// multiply-adds: the CLI CNN's 32 -> 64 convolution and LeNet-5's 6 -> 16 one) agree with the
+// float64 im2col path, forward and both gradients.
 TEST(Conv, OneDnnPathMatchesFloat64) {
-  manual_seed(3);
-  Tensor x64 = randn({2, 32, 14, 14}, DType::Float64), w64 = randn({64, 32, 3, 3}, DType::Float64);
-  Tensor b64 = randn({64}, DType::Float64);
-  auto run = [](DType dt, const Tensor& x0, const Tensor& w0, const Tensor& b0) {
-    Tensor x = x0.to(dt).requires_grad_(), w = w0.to(dt).requires_grad_(), b = b0.to(dt);
-    Tensor y = F::conv2d(x, w, F::Conv2dFuncOptions().bias(b).padding(1));
-    Tensor g = (y * y).sum();
-    g.backward();
-    return std::vector<Tensor>{y.detach().to(DType::Float64), x.grad().to(DType::Float64),
-                               w.grad().to(DType::Float64)};
+  struct Layer {
+    Shape x, w;
+    int64_t padding;
   };
-  auto f32 = run(DType::Float32, x64, w64, b64), f64 = run(DType::Float64, x64, w64, b64);
-  for (std::size_t i = 0; i < 3; ++i)
-    EXPECT_TRUE(check_values(f32[i], f64[i].tolist(), f64[i].sizes(), 1e-4, 1e-3)) << i;
+  for (const Layer& l :
+       {Layer{{2, 32, 14, 14}, {64, 32, 3, 3}, 1}, Layer{{8, 6, 14, 14}, {16, 6, 5, 5}, 0}}) {
+    manual_seed(3);
+    Tensor x64 = randn(l.x, DType::Float64), w64 = randn(l.w, DType::Float64);
+    Tensor b64 = randn({l.w[0]}, DType::Float64);
+    auto run = [&l](DType dt, const Tensor& x0, const Tensor& w0, const Tensor& b0) {
+      Tensor x = x0.to(dt).requires_grad_(), w = w0.to(dt).requires_grad_(), b = b0.to(dt);
+      Tensor y = F::conv2d(x, w, F::Conv2dFuncOptions().bias(b).padding(l.padding));
+      Tensor g = (y * y).sum();
+      g.backward();
+      return std::vector<Tensor>{y.detach().to(DType::Float64), x.grad().to(DType::Float64),
+                                 w.grad().to(DType::Float64)};
+    };
+    auto f32 = run(DType::Float32, x64, w64, b64), f64 = run(DType::Float64, x64, w64, b64);
+    for (std::size_t i = 0; i < 3; ++i)
+      EXPECT_TRUE(check_values(f32[i], f64[i].tolist(), f64[i].sizes(), 1e-4, 1e-3))
+          << l.w << " output " << i;
+  }
 }
