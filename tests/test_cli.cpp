@@ -102,6 +102,24 @@ TEST_F(Cli, ShortTrainWritesTheRunFolder) {
   EXPECT_NE(again.output.find("--resume"), std::string::npos) << again.output;
 }
 
+// The default recipe's learning rates (docs/cli.md, "The default recipe", has the measurements
+// behind them), as the run records them in config.json.
+TEST_F(Cli, DefaultLearningRatesFollowTheRecipe) {
+  struct Case {
+    const char* name;
+    std::string flags, lr;
+  };
+  for (const Case& c :
+       {Case{"mlp", "", "\"lr\": 0.0025,"}, Case{"softmax", " --model softmax", "\"lr\": 0.01,"},
+        Case{"sgd", " --optimizer sgd", "\"lr\": 0.1,"}}) {
+    CliResult r = run("train --data synthetic --threads 1 --no-plots --epochs 1 --out '" +
+                      (dir_ / c.name).string() + "'" + c.flags);
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string config = read_text(dir_ / c.name / "config.json");
+    EXPECT_NE(config.find(c.lr), std::string::npos) << c.name << ": " << config;
+  }
+}
+
 TEST_F(Cli, ResumeAfterAFinishedRunEqualsAnUninterruptedOne) {
   ASSERT_EQ(run(small("full") + " --epochs 4 --schedule none").status, 0);
   ASSERT_EQ(run(small("part") + " --epochs 2 --schedule none").status, 0);
