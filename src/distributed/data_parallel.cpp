@@ -1,13 +1,16 @@
 // DataParallel (rank 0's parameters broadcast; gradients averaged in buckets whose all-reduces
 // start during backward) and shard().
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "gradflow/distributed/distributed.hpp"
 #include "gradflow/error.hpp"
 #include "gradflow/factories.hpp"
 #include "gradflow/ops.hpp"
 #include "../kernels/elementwise.hpp"
+#include "node_reduce.hpp"
 
 namespace gf::distributed {
 namespace {
@@ -42,6 +45,22 @@ void scaled_into(Tensor& dst, const Tensor& a, const Tensor* b, double r) {
   });
 }
 
+// A parameter backward did not reach on this rank contributes its .grad as it is (zero when
+// there is none) to `slot`: another rank's shard may have reached it, and every rank must reduce
+// the same buffers.
+void contribute_unreached(const Tensor& p, Tensor& slot, double prescale) {
+  Tensor held = p.grad();
+  if (!held.defined())
+    std::memset(bytes_of(slot), 0, static_cast<size_t>(nbytes(slot)));
+  else if (held.impl_ptr() != slot.impl_ptr() || prescale != 1.0)
+    scaled_into(slot, held.detach(), nullptr, prescale);
+}
+
+bool forced_mpi(Reduction reduction) {
+  const char* env = std::getenv("GF_DP_REDUCE");
+  return reduction == Reduction::Mpi || (env != nullptr && std::string(env) == "mpi");
+}
+
 }  // namespace
 
 Shard shard(int64_t n, int rank, int world) {
@@ -54,7 +73,8 @@ Shard shard(int64_t n, int rank, int world) {
   return Shard{begin, begin + q + (rank < r ? 1 : 0)};
 }
 
-DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes) : module_(module) {
+DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes, Reduction reduction)
+    : module_(module) {
   GF_CHECK(bucket_bytes > 0, "DataParallel: bucket_bytes must be positive, got ", bucket_bytes);
   init();
   // Every rank starts from rank 0's parameters and buffers.
@@ -100,11 +120,34 @@ DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes) : module_(m
   // Otherwise the sum is divided afterwards (ReduceOp::Mean), a separate pass.
   const int w = world_size();
   if ((w & (w - 1)) == 0) prescale_ = 1.0 / w, reduce_op_ = ReduceOp::Sum;
-  for (size_t k = 0; k < params_.size(); ++k) {
-    const Tensor& p = params_[k];
-    const auto off = static_cast<int64_t>(offset_of_[k]);
-    views_.push_back(buckets_[bucket_of_[k]].flat.slice(0, off, off + p.numel()).view(p.sizes()));
+  const bool one_dtype = std::all_of(params_.begin(), params_.end(), [&](const Tensor& p) {
+    return p.dtype() == params_.front().dtype();
+  });
+  if (!params_.empty() && one_dtype && !forced_mpi(reduction)) {
+    // The buckets laid end to end, in bucket order, are the window's layout.
+    std::vector<int64_t> base(buckets_.size() + 1, 0);
+    for (size_t i = 0; i < buckets_.size(); ++i) base[i + 1] = base[i] + buckets_[i].flat.numel();
+    node_ = NodeReduce::create(base.back(), params_.front().dtype());
+    if (node_) {
+      mean_ = empty(Shape{base.back()}, params_.front().dtype());
+      const Tensor in[2] = {node_->input(0), node_->input(1)};
+      for (size_t k = 0; k < params_.size(); ++k) {
+        const Tensor& p = params_[k];
+        const int64_t off = base[bucket_of_[k]] + static_cast<int64_t>(offset_of_[k]);
+        views_.push_back(mean_.slice(0, off, off + p.numel()).view(p.sizes()));
+        for (int i = 0; i < 2; ++i)
+          inputs_[i].push_back(in[i].slice(0, off, off + p.numel()).view(p.sizes()));
+      }
+      for (Bucket& b : buckets_) b.flat = Tensor();
+    }
   }
+  if (!node_)
+    for (size_t k = 0; k < params_.size(); ++k) {
+      const Tensor& p = params_[k];
+      const auto off = static_cast<int64_t>(offset_of_[k]);
+      views_.push_back(
+          buckets_[bucket_of_[k]].flat.slice(0, off, off + p.numel()).view(p.sizes()));
+    }
   for (size_t k = 0; k < params_.size(); ++k)
     hooks_.push_back(params_[k].register_hook([this, k](const Tensor& g) {
       // Returning .grad (the bucket view the gradient was written into) tells AccumulateGrad
@@ -117,6 +160,14 @@ DataParallel::DataParallel(nn::Module& module, int64_t bucket_bytes) : module_(m
 // is waited for: MPI writes into its buffer until the reduction completes.
 DataParallel::~DataParallel() {
   for (size_t k = 0; k < hooks_.size(); ++k) params_[k].remove_hook(hooks_[k]);
+  // A .grad left in the window (backward ended without sync_gradients) outlives it as a copy.
+  if (node_)
+    for (size_t k = 0; k < params_.size(); ++k) {
+      Tensor g = params_[k].grad();
+      if (g.defined() && (g.impl().storage == inputs_[0][k].impl().storage ||
+                          g.impl().storage == inputs_[1][k].impl().storage))
+        params_[k].set_grad(g.clone());
+    }
   for (Bucket& b : buckets_)
     if (b.work.valid()) try {
         b.work.wait();
@@ -135,7 +186,7 @@ Tensor DataParallel::on_gradient(size_t k, const Tensor& grad) {
            "every backward (set_require_grad_sync(false) accumulates without communicating)");
   Bucket& b = buckets_[bucket_of_[k]];
   Tensor& p = params_[k];
-  Tensor& view = views_[k];
+  Tensor& view = node_ ? inputs_[parity_][k] : views_[k];
   NoGradGuard no_grad;
   Tensor held = p.grad();
   if (!held.defined())
@@ -144,6 +195,7 @@ Tensor DataParallel::on_gradient(size_t k, const Tensor& grad) {
     scaled_into(view, held.detach(), &grad, prescale_);
   p.set_grad(view);
   arrived_[k] = 1;
+  if (node_) return view;  // summed by sync_gradients(), when every rank has its gradients
   ++b.ready;
   if (b.ready == b.params.size()) start_ready_buckets();
   // Drive the started reductions forward while backward still computes.
@@ -172,20 +224,23 @@ void DataParallel::sync_gradients() {
     return;
   }
   reduced_ = num_buckets();
-  // Parameters backward did not reach on this rank contribute their .grad as it is (zero when
-  // there is none): another rank's shard may have reached them, and every rank must reduce the
-  // same buckets.
   NoGradGuard no_grad;
+  if (node_) {
+    overlapped_ = 0;
+    for (size_t k = 0; k < params_.size(); ++k)
+      if (!arrived_[k]) contribute_unreached(params_[k], inputs_[parity_][k], prescale_);
+    node_->reduce(parity_, mean_, prescale_ != 1.0 ? 1.0 : world_size());
+    for (size_t k = 0; k < params_.size(); ++k) params_[k].set_grad(views_[k]);
+    parity_ ^= 1;
+    std::fill(arrived_.begin(), arrived_.end(), 0);
+    broadcast_buffers();
+    return;
+  }
   for (Bucket& b : buckets_) {
     if (b.started) continue;
     for (size_t k : b.params) {
       if (arrived_[k]) continue;
-      Tensor held = params_[k].grad();
-      Tensor& view = views_[k];
-      if (!held.defined())
-        std::memset(bytes_of(view), 0, static_cast<size_t>(nbytes(view)));
-      else if (held.impl_ptr() != view.impl_ptr() || prescale_ != 1.0)
-        scaled_into(view, held.detach(), nullptr, prescale_);
+      contribute_unreached(params_[k], views_[k], prescale_);
       ++b.ready;
     }
   }
@@ -205,11 +260,15 @@ void DataParallel::sync_gradients() {
   std::fill(arrived_.begin(), arrived_.end(), 0);
   next_start_ = 0;
   started_ = 0;
-  // Buffers (BatchNorm's running statistics) are updated by each rank's forward from its own
-  // shard, so they drift apart; like torch DDP's broadcast_buffers (default on), rank 0's are
-  // copied to every rank, here once per step after the forward rather than before the next one,
-  // so evaluation and checkpoints between steps see the same buffers on every rank. (The batch
-  // statistics a training forward normalizes with stay the shard's: no SyncBatchNorm.)
+  broadcast_buffers();
+}
+
+// Buffers (BatchNorm's running statistics) are updated by each rank's forward from its own
+// shard, so they drift apart; like torch DDP's broadcast_buffers (default on), rank 0's are
+// copied to every rank, here once per step after the forward rather than before the next one,
+// so evaluation and checkpoints between steps see the same buffers on every rank. (The batch
+// statistics a training forward normalizes with stay the shard's: no SyncBatchNorm.)
+void DataParallel::broadcast_buffers() {
   for (const auto& [name, t] : module_.named_buffers()) {
     Tensor handle = t;
     broadcast(handle, 0);

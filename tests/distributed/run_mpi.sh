@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs test_distributed under `mpirun -np 2` (ctest's Distributed.mpirun_* tests).
-#   run_mpi.sh collectives <test binary>  every Distributed.* test on 2 ranks must pass
+#   run_mpi.sh collectives <test binary>  every Distributed.* test on 2 ranks must pass, on both
+#                                          DataParallel paths (shared memory, GF_DP_REDUCE=mpi)
 #   run_mpi.sh rank_exit   <test binary>  one rank exits early: mpirun must exit non-zero
 #                                          within 10 s (never hang)
 # Exits 77 (ctest SKIP_RETURN_CODE) with the reason printed when mpirun is absent.
@@ -11,7 +12,10 @@ bin=$2
 mpi=(timeout -k 2 20 mpirun --allow-run-as-root --oversubscribe -np 2)
 case $mode in
   collectives)
-    GF_EXPECT_WORLD=2 "${mpi[@]}" -x GF_EXPECT_WORLD "$bin" --gtest_filter='Distributed.*'
+    # Twice: the one-host shared-memory sum, then the bucketed MPI all-reduces (as across hosts)
+    GF_EXPECT_WORLD=2 "${mpi[@]}" -x GF_EXPECT_WORLD "$bin" --gtest_filter='Distributed.*' &&
+      GF_EXPECT_WORLD=2 GF_DP_REDUCE=mpi "${mpi[@]}" -x GF_EXPECT_WORLD -x GF_DP_REDUCE "$bin" \
+        --gtest_filter='Distributed.*'
     ;;
   rank_exit)
     start=$(date +%s)

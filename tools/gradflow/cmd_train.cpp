@@ -18,6 +18,7 @@
 #include <gradflow/io/atomic_file.hpp>
 #include <gradflow/viz/plot.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "command.hpp"
 #include "training.hpp"
@@ -208,12 +209,18 @@ void run_train(TrainFlags& flags) {
             << ", batch " << config.batch_size << ", " << plural(config.epochs, "epoch")
             << ", seed " << config.seed << ", " << config.dtype << ", "
             << plural(get_num_threads(), "thread") << "\n";
-  if (world > 1)
+  if (world > 1) {
+    std::ostringstream how;
+    if (dp->shared_memory())
+      how << "through shared memory (one host)";
+    else
+      how << "in " << plural(dp->num_buckets(), "bucket") << " of <= " << flags.bucket_mb
+          << " MB overlapped with backward";
     std::cout << "data parallel: " << world << " ranks (mpirun) x "
               << plural(get_num_threads(), "thread") << ", global batch " << config.batch_size
               << " (" << distributed::shard(config.batch_size, 0, world).size()
-              << " per rank), gradients averaged in " << plural(dp->num_buckets(), "bucket")
-              << " of <= " << flags.bucket_mb << " MB overlapped with backward\n";
+              << " per rank), gradients averaged " << how.str() << "\n";
+  }
   if (flags.resume && info.ranks == 0)
     std::cout << "note: the checkpoint does not record how many ranks trained it (written before "
               << "the field existed); if not " << world << ", results will not be bit-identical "

@@ -78,9 +78,22 @@ inline Shard shard(int64_t n) { return shard(n, distributed::rank(), world_size(
 // average is the full global batch's gradient, so the same optimizer step, and so the same
 // optimizer state, happens on every rank. In a world of 1 nothing is registered and
 // sync_gradients() does nothing.
+//
+// On one host (every rank in MPI's shared-memory communicator) with parameters of one dtype,
+// the gradients are averaged through an MPI-3 shared-memory window instead: backward writes each
+// rank's gradients into its segment of the window, and sync_gradients() meets the other ranks at
+// a barrier and sums all segments itself (one pass, no copies through MPI's transport; nothing
+// to overlap, since on one host the ranks' cores are the ones computing). .grad is then a view
+// of that rank's own buffer of the averages. The sum is in rank order on every rank, the same
+// bits as the MPI path for two ranks. Reduction::Mpi, or GF_DP_REDUCE=mpi in the environment,
+// keeps the bucketed MPI path on one host too.
+class NodeReduce;  // src/distributed/node_reduce.hpp
+enum class Reduction { Auto, Mpi };
+
 class DataParallel {
  public:
-  explicit DataParallel(nn::Module& module, int64_t bucket_bytes = 25 << 20);
+  explicit DataParallel(nn::Module& module, int64_t bucket_bytes = 25 << 20,
+                        Reduction reduction = Reduction::Auto);
   ~DataParallel();  // removes its hooks
   DataParallel(const DataParallel&) = delete;
   DataParallel& operator=(const DataParallel&) = delete;
@@ -95,6 +108,8 @@ class DataParallel {
   // all but the last).
   int64_t buckets_last_sync() const { return reduced_; }
   int64_t buckets_overlapped_last_sync() const { return overlapped_; }
+  // Averaging through the host's shared memory (see above) rather than MPI all-reduces.
+  bool shared_memory() const { return node_ != nullptr; }
 
  private:
   struct Bucket {
@@ -121,6 +136,14 @@ class DataParallel {
   bool sync_ = true;
   int64_t started_ = 0;  // buckets started since the last sync
   int64_t reduced_ = 0, overlapped_ = 0;
+  // The shared-memory path: this rank's two input buffers in the window (per parameter, views
+  // in bucket layout; alternate steps use alternate ones) and the flat buffer of the averages
+  // that views_ then point into.
+  std::unique_ptr<NodeReduce> node_;
+  std::vector<Tensor> inputs_[2];
+  Tensor mean_;
+  int parity_ = 0;
+  void broadcast_buffers();  // rank 0's to every rank
 };
 
 }  // namespace gf::distributed
