@@ -1,6 +1,5 @@
 // Adam and AdamW, exactly torch/optim/adam.py and adamw.py's single-tensor paths (PyTorch 1.13),
 // on raw buffers. The two differ only in how weight decay enters (see adam.hpp).
-#include "flags.hpp"
 #include "gradflow/optim/adam.hpp"
 
 #include <algorithm>
@@ -10,11 +9,28 @@
 #include <vector>
 
 #include "../kernels/elementwise.hpp"
+#include "../kernels/vmath.hpp"
+#include "adam_kernel.hpp"
 #include "gradflow/factories.hpp"
+
+#define GF_ADAM_TABLE adam_kernels_default
+#include "adam_kernels.inc"  // NOLINT(bugprone-suspicious-include): the x86-64-v2 table
 
 namespace gf::optim {
 
 namespace {
+using detail::AdamScalars;
+
+// The widest table the CPU runs (the same choice, and override, as the vector-math functions).
+const detail::AdamKernels& adam_kernels() {
+  static const detail::AdamKernels& table = [&]() -> const detail::AdamKernels& {
+    const std::string cap = kernels::vector_capability();
+    if (cap == "avx512") return detail::adam_kernels_avx512();
+    if (cap == "avx2") return detail::adam_kernels_avx2();
+    return detail::adam_kernels_default();
+  }();
+  return table;
+}
 struct AdamConfig {
   double lr, beta1, beta2, eps, weight_decay;
   bool amsgrad, maximize, decoupled;  // decoupled: AdamW
@@ -33,37 +49,6 @@ AdamConfig config_of(const Options& o, bool decoupled, const char* name) {
           o.weight_decay(), o.amsgrad(),     o.maximize(),     decoupled};
 }
 
-// Scalars of one update, in the parameter's type.
-template <class T>
-struct AdamScalars {
-  T sign, decay, wd, b1, one_minus_b1, b2, one_minus_b2, bc2_sqrt, eps, neg_step_size;
-};
-
-// One parameter at step t, elements [b, e); compile-time flags keep the loop branch-free:
-//   AdamW: p = p·(1 − lr·wd)        Adam: g = g + wd·p
-//   m = m·β₁ + (1−β₁)·g;  v = v·β₂ + (1−β₂)·g·g;  vmax = max(vmax, v) (amsgrad)
-//   p = p + (−lr/(1−β₁ᵗ))·m / (√v̂ / √(1−β₂ᵗ) + eps)
-template <class T, bool kDecoupled, bool kL2, bool kAmsgrad>
-void adam_kernel(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
-                 T* __restrict vmax, int64_t b, int64_t e, AdamScalars<T> c) {
-  for (int64_t i = b; i < e; ++i) {
-    T gi = c.sign * g[i];  // sign is ±1: exact
-    T pi = p[i];
-    if constexpr (kDecoupled) pi = pi * c.decay;
-    if constexpr (kL2) gi = gi + c.wd * pi;
-    const T mi = m[i] * c.b1 + c.one_minus_b1 * gi;
-    const T vi = v[i] * c.b2 + c.one_minus_b2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    T vhat = vi;
-    if constexpr (kAmsgrad) vhat = vmax[i] = std::max(vmax[i], vi);
-    const T denom = std::sqrt(vhat) / c.bc2_sqrt + c.eps;
-    p[i] = pi + c.neg_step_size * mi / denom;
-  }
-}
-
-using detail::with_flag;
-
 template <class T>
 void adam_update_typed(T* p, const T* g, T* m, T* v, T* vmax, int64_t t, int64_t n,
                        const AdamConfig& c) {
@@ -79,15 +64,14 @@ void adam_update_typed(T* p, const T* g, T* m, T* v, T* vmax, int64_t t, int64_t
                          static_cast<T>(std::sqrt(bias_correction2)),
                          static_cast<T>(c.eps),
                          static_cast<T>(-(c.lr / bias_correction1))};
-  with_flag(c.decoupled, [&](auto decoupled) {
-    with_flag(!c.decoupled && c.weight_decay != 0, [&](auto l2) {
-      with_flag(vmax != nullptr, [&](auto amsgrad) {
-        kernels::parallel_for(n, [&](int64_t b, int64_t e) {
-          adam_kernel<T, decoupled(), l2(), amsgrad()>(p, g, m, v, vmax, b, e, s);
-        });
-      });
-    });
-  });
+  const auto& row = adam_kernels();
+  const bool l2 = !c.decoupled && c.weight_decay != 0;
+  detail::AdamKernel<T> kernel;
+  if constexpr (std::is_same_v<T, float>)
+    kernel = row.f32[c.decoupled][l2][vmax != nullptr];
+  else
+    kernel = row.f64[c.decoupled][l2][vmax != nullptr];
+  kernels::parallel_for(n, [&](int64_t b, int64_t e) { kernel(p, g, m, v, vmax, b, e, s); });
 }
 
 template <class State>
