@@ -2,7 +2,7 @@
 // under `mpirun -np 2` beside PyTorch DDP (gloo) in bench/torch_ddp.py. Not a Google Benchmark:
 // every rank must run the same steps. Prints one JSON line per measurement from rank 0:
 //   {"what": "allreduce", "bytes": B, "us": median µs}        MPI all-reduce (sum, float32)
-//   {"what": "mlp", "bucket_mb": M, "samples_per_s": S, "step_us": T, "compute_us": C,
+//   {"what": "mlp", "path": "shared"|"mpi"|"one rank", "bucket_mb": M, "samples_per_s": S, "step_us": T, "compute_us": C,
 //    "comm_wait_us": W, "forward_us": F, "backward_us": B, "optimizer_us": O}
 // The MLP is the CLI's (784-256-128-10, ReLU, float32, Adam 1e-3) on a global batch of 128;
 // compute = forward + backward + optimizer step, comm_wait = the time sync_gradients() (and the
@@ -49,7 +49,8 @@ void bench_allreduce() {
   }
 }
 
-void bench_mlp(double bucket_mb, int steps) {
+// Returns whether the gradients went through shared memory (then the bucket size is unused).
+bool bench_mlp(double bucket_mb, int steps) {
   const int64_t batch = 128;
   gf::manual_seed(0);
   gf::Tensor X = gf::randn({batch, 784}), y = gf::randint(0, 10, {batch});
@@ -100,13 +101,16 @@ void bench_mlp(double bucket_mb, int steps) {
   const double* v = m.data_ptr<double>();
   if (dist::rank() == 0)
     std::printf(
-        "{\"what\": \"mlp\", \"ranks\": %d, \"bucket_mb\": %g, \"buckets\": %lld, "
+        "{\"what\": \"mlp\", \"ranks\": %d, \"path\": \"%s\", \"bucket_mb\": %g, "
+        "\"buckets\": %lld, "
         "\"samples_per_s\": %.0f, \"step_us\": %.1f, \"compute_us\": %.1f, "
         "\"comm_wait_us\": %.1f, \"forward_us\": %.1f, \"backward_us\": %.1f, "
         "\"optimizer_us\": %.1f}\n",
-        dist::world_size(), bucket_mb, (long long)(dp ? dp->num_buckets() : 0),
+        dist::world_size(), !dp ? "one rank" : dp->shared_memory() ? "shared" : "mpi", bucket_mb,
+        (long long)(dp ? dp->num_buckets() : 0),
         double(batch) * steps / (v[0] * 1e-6), v[1], v[1] - v[2], v[2], v[3], v[4], v[5]);
   std::fflush(stdout);
+  return dp && dp->shared_memory();
 }
 }  // namespace
 
@@ -117,7 +121,7 @@ int main(int argc, char** argv) {
   // "mlp": the overlapped MLP run alone (for perf record / perf stat of one configuration).
   const bool mlp_only = argc > 2 && std::string(argv[2]) == "mlp";
   if (dist::world_size() > 1 && !mlp_only) bench_allreduce();
-  bench_mlp(0.25, steps);
-  if (dist::world_size() > 1 && !mlp_only) bench_mlp(25, steps);  // one bucket: no overlap
+  const bool shared = bench_mlp(0.25, steps);
+  if (dist::world_size() > 1 && !mlp_only && !shared) bench_mlp(25, steps);  // no overlap
   return 0;
 }

@@ -17,12 +17,14 @@ steps = sys.argv[3] if len(sys.argv) > 3 else "300"
 here = os.path.dirname(os.path.abspath(__file__))
 gf = os.path.join(build, "bench", "bench_data_parallel")
 env = dict(os.environ, OMP_NUM_THREADS="1", OMP_WAIT_POLICY="passive")
+env.pop("GF_DP_REDUCE", None)
 # yield_when_idle: a rank waiting in MPI gives its core away (the machine is shared and loaded)
 mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "--mca",
           "mpi_yield_when_idle", "1", "-np", "2"]
 runs = {
     "gradflow 1 x 1": [gf, steps],
-    "gradflow 2 x 1 (MPI)": mpirun + [gf, steps],
+    "gradflow 2 x 1 (MPI)": mpirun + [gf, steps],  # one host: the shared-memory sum
+    "gradflow 2 x 1 (MPI all-reduces)": mpirun + ["-x", "GF_DP_REDUCE"] + [gf, steps],
     "torch 1 x 1": ["/usr/bin/python3", os.path.join(here, "torch_ddp.py"), "1", steps],
     "torch DDP-gloo 2 x 1": ["/usr/bin/python3", os.path.join(here, "torch_ddp.py"), "2", steps],
 }
@@ -42,7 +44,8 @@ for _ in range(rounds):
     for name, cmd in runs.items():
         for attempt in range(2):  # gloo's rendezvous hung once on the loaded machine: retry
             try:
-                out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True,
+                run_env = dict(env, GF_DP_REDUCE="mpi") if "GF_DP_REDUCE" in cmd else env
+                out = subprocess.run(cmd, env=run_env, capture_output=True, text=True, check=True,
                                      timeout=120).stdout
                 break
             except subprocess.TimeoutExpired:
@@ -73,16 +76,22 @@ for name, label in (("gradflow 2 x 1 (MPI)", "Open MPI (gradflow)"),
 
 one = mlp("gradflow 1 x 1")
 two = mlp("gradflow 2 x 1 (MPI)", 0.25)
-two_nb = mlp("gradflow 2 x 1 (MPI)", 25)
+two_ar = mlp("gradflow 2 x 1 (MPI all-reduces)", 0.25)
+two_nb = mlp("gradflow 2 x 1 (MPI all-reduces)", 25)
 t1, t2 = mlp("torch 1 x 1"), mlp("torch DDP-gloo 2 x 1")
-print("\n| MLP 784-256-128-10, Adam | samples/s | step µs | compute µs | waiting for all-reduce µs "
+print("\n| MLP 784-256-128-10, Adam | samples/s | step µs | compute µs | waiting for the "
+      "gradients' sum µs "
       "| vs 1 x 1 |")
 print("|---|---|---|---|---|---|")
 base = one("samples_per_s")
 print(f"| gradflow 1 rank x 1 thread | {base:,.0f} | {one('step_us'):.0f} | {one('step_us'):.0f} "
       "| 0 | 1.00x |")
-for label, f in (("gradflow 2 ranks x 1, 0.25 MB buckets (overlapped)", two),
-                 ("gradflow 2 ranks x 1, one 25 MB bucket (after backward)", two_nb)):
+for label, f in (("gradflow 2 ranks x 1, shared-memory sum after backward (one host: the "
+                  "default)", two),
+                 ("gradflow 2 ranks x 1, MPI all-reduces, 0.25 MB buckets (overlapped; "
+                  "GF_DP_REDUCE=mpi)", two_ar),
+                 ("gradflow 2 ranks x 1, MPI all-reduce, one 25 MB bucket (after backward)",
+                  two_nb)):
     print(f"| {label} | {f('samples_per_s'):,.0f} | {f('step_us'):.0f} | {f('compute_us'):.0f} | "
           f"{f('comm_wait_us'):.0f} | {f('samples_per_s') / base:.2f}x |")
 pair = mlp(PAIR)

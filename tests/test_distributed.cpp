@@ -251,6 +251,53 @@ TEST(Distributed, DataParallelGradientsAreBucketViews) {
   expect_grads(2, 0, "accumulated under no_sync");
 }
 
+// The shared-memory sum (one host) and the bucketed MPI all-reduces give the same bits for two
+// ranks (x/2 + y/2, in either order, is one correctly rounded sum), over three steps so both of
+// the window's alternating input buffers are used; every rank forwards its own shard. A .grad
+// left in the window by a backward without sync_gradients() outlives DataParallel as a copy.
+TEST(Distributed, DataParallelSharedMemoryMatchesMpiAllReduce) {
+  const int w = dist::world_size();
+  gf::manual_seed(9);
+  const int64_t n = 4 * w;
+  Tensor x = gf::randn({n, 5}, DType::Float64);
+  Tensor y = gf::randint(0, 3, {n});
+  const dist::Shard s = dist::shard(n);
+  bool was_shared = false;
+  auto grads_after_steps = [&](dist::Reduction how) {
+    gf::manual_seed(2);
+    gf::nn::Sequential model = small_mlp();
+    dist::DataParallel dp(model, 64, how);
+    if (how == dist::Reduction::Mpi) EXPECT_FALSE(dp.shared_memory());
+    if (how == dist::Reduction::Auto) was_shared = dp.shared_memory();
+    gf::optim::Adam opt(model.parameters(), gf::optim::AdamOptions(0.05));
+    std::vector<double> all;
+    for (int step = 0; step < 3; ++step) {
+      opt.zero_grad(/*set_to_none=*/true);
+      gf::nn::functional::cross_entropy(model.forward(x.slice(0, s.begin, s.end)),
+                                        y.slice(0, s.begin, s.end))
+          .backward();
+      dp.sync_gradients();
+      for (const Tensor& p : model.parameters())
+        for (double v : p.grad().tolist()) all.push_back(v);
+      opt.step();
+    }
+    gf::nn::functional::cross_entropy(model.forward(x), y).backward();  // no sync
+    std::vector<Tensor> left;
+    for (const Tensor& p : model.parameters()) left.push_back(p);
+    std::vector<std::vector<double>> before;
+    for (const Tensor& p : left) before.push_back(p.grad().tolist());
+    return std::make_tuple(all, std::move(left), before, std::move(model));
+  };
+  auto [shared, params, unsynced, model] = grads_after_steps(dist::Reduction::Auto);
+  auto [mpi, params2, unsynced2, model2] = grads_after_steps(dist::Reduction::Mpi);
+  ASSERT_EQ(shared.size(), mpi.size());
+  for (size_t i = 0; i < shared.size(); ++i) EXPECT_EQ(shared[i], mpi[i]) << i;
+  // (On the MPI path the destructor waits for the buckets backward started: .grad changes.)
+  if (was_shared)
+    for (size_t k = 0; k < params.size(); ++k)  // DataParallel is gone; .grad is still readable
+      EXPECT_EQ(params[k].grad().tolist(), unsynced[k]) << k;
+}
+
 // Parameters backward did not reach on a rank count as a zero gradient there: only rank 0
 // runs backward, so every rank ends with rank 0's gradient / W.
 TEST(Distributed, DataParallelParametersNotReached) {
