@@ -65,7 +65,7 @@ Grads AccumulateGrad::apply(const Grads& grads) {
     if (acc.requires_grad() || !acc.is_contiguous()) {
       impl->grad = (acc.detach() + g).impl_ptr();
     } else {
-      // in place, reading g through its strides (Linear's weight gradient arrives transposed)
+      // in place, reading g through its strides
       Tensor gg = g.dtype() == acc.dtype() ? g : g.to(acc.dtype());
       dispatch(acc.dtype(), [&](auto tag) {
         using T = decltype(tag);

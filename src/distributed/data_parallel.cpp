@@ -26,7 +26,7 @@ int64_t nbytes(const Tensor& t) {
 }
 
 // dst = (a + b) * r, or a * r without b; dst contiguous, a and b read through their strides
-// (Linear's weight gradient arrives transposed); a may be dst itself (element i is read before
+// (any layout); a may be dst itself (element i is read before
 // it is written). One pass: the copy into the bucket, the accumulation and the mean's 1/W.
 void scaled_into(Tensor& dst, const Tensor& a, const Tensor* b, double r) {
   dispatch(dst.dtype(), [&](auto tag) {
