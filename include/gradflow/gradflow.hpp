@@ -55,6 +55,7 @@
 #include "gradflow/nn/normalization.hpp"
 #include "gradflow/nn/pad.hpp"
 #include "gradflow/nn/pooling.hpp"
+#include "gradflow/nn/sharded_batch.hpp"
 #include "gradflow/nn/upsampling.hpp"
 #include "gradflow/nn/utils.hpp"
 #include "gradflow/models/alexnet.hpp"
