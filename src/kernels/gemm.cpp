@@ -58,8 +58,8 @@ BlasView as_blas(const Tensor& x) {
 // oneDNN 2.6's sgemm kernels keep data below the stack pointer, past the 128-byte red zone the
 // x86-64 ABI leaves to a function; a signal handler's frame is written there and the heap is
 // corrupted. Measured on a Xeon with AVX-512: with a SIGALRM handler every 200 us, 200k sgemms
-// of the MLP's shapes abort in free() ("double free or corruption"), and `gradflow train` dies
-// with SIGSEGV after one SIGINT in about 1 run of 15; with the handler on an alternate stack
+// of the MLP's shapes abort in free() ("double free or corruption"), and `gradflow train` died
+// with SIGSEGV after one SIGINT in 2-4 runs of 40; with the handler on an alternate stack
 // (sigaltstack, SA_ONSTACK) nothing goes wrong. A library cannot choose its caller's handler
 // flags (Python installs SIGINT's), so asynchronous signals wait until sgemm returns: blocked on
 // the calling thread for the call, and for good on the OpenMP threads of its team, so that the
