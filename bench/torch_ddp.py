@@ -84,6 +84,10 @@ def main():
         if world == 1:
             run(0, 1, steps, store, out)
         else:
+            # Both processes are on this host: gloo over loopback. Left to choose its interface
+            # on the 2-vCPU VM of 2026-12-03 (lo plus eth0 192.0.2.2), gloo hung in the
+            # rendezvous in 3 runs of 3 (100-120 s timeouts); over lo the same run took 3.6 s.
+            os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
             mp.spawn(run, args=(world, steps, store, out), nprocs=world)
         sys.stdout.write(open(out).read())
 
