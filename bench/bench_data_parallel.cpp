@@ -4,7 +4,8 @@
 //   {"what": "allreduce", "bytes": B, "us": median µs}        MPI all-reduce (sum, float32)
 //   {"what": "mlp", "path": "shared"|"mpi"|"one rank", "bucket_mb": M, "samples_per_s": S, "step_us": T, "compute_us": C,
 //    "comm_wait_us": W, "forward_us": F, "backward_us": B, "optimizer_us": O}
-// The MLP is the CLI's (784-256-128-10, ReLU, float32, Adam 1e-3) on a global batch of 128;
+// The MLP is the CLI's (784-256-128-10, ReLU, float32, Adam 1e-3) on a global batch of 128
+// (or the third argument's);
 // compute = forward + backward + optimizer step, comm_wait = the time sync_gradients() (and the
 // loss's all-reduce) waits after backward (what overlap did not hide); forward/backward/optimizer
 // are the 2-rank phases (backward includes the hooks' copies into the buckets and MPI progress).
@@ -50,8 +51,7 @@ void bench_allreduce() {
 }
 
 // Returns whether the gradients went through shared memory (then the bucket size is unused).
-bool bench_mlp(double bucket_mb, int steps) {
-  const int64_t batch = 128;
+bool bench_mlp(double bucket_mb, int steps, int64_t batch) {
   gf::manual_seed(0);
   gf::Tensor X = gf::randn({batch, 784}), y = gf::randint(0, 10, {batch});
   gf::nn::Sequential model(gf::nn::Linear(784, 256), gf::nn::ReLU(), gf::nn::Linear(256, 128),
@@ -120,8 +120,11 @@ int main(int argc, char** argv) {
   const int steps = argc > 1 ? std::atoi(argv[1]) : 300;
   // "mlp": the overlapped MLP run alone (for perf record / perf stat of one configuration).
   const bool mlp_only = argc > 2 && std::string(argv[2]) == "mlp";
+  // A third argument changes the global batch: `STEPS mlp 64` alone is one rank's share of the
+  // 2-rank step (its compute with no exchange, for the bound bench/data_parallel.py prints).
+  const int64_t batch = argc > 3 ? std::atoll(argv[3]) : 128;
   if (dist::world_size() > 1 && !mlp_only) bench_allreduce();
-  const bool shared = bench_mlp(0.25, steps);
-  if (dist::world_size() > 1 && !mlp_only && !shared) bench_mlp(25, steps);  // no overlap
+  const bool shared = bench_mlp(0.25, steps, batch);
+  if (dist::world_size() > 1 && !mlp_only && !shared) bench_mlp(25, steps, batch);  // no overlap
   return 0;
 }
